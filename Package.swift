@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The module graph reads top-down: `tally` → `TallyAPI` → domain modules (`TallyTenants`, `TallyPipelines`)
+/// → backends (`TallyWarehouse`, `TallyKMS`) → thin C wrappers (`TallyCrypto`, `TallyFastCGI`,
+/// `TallyHTTPClient`) → system libraries. `TallyHTTP` is pure and depends on nothing of ours.
+let package = Package(
+    name: "Tally",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tally", targets: ["tally"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, no logic.
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Thin wrappers: the only Swift code that touches each C library.
+        .target(name: "TallyCrypto", dependencies: ["CLibCrypto"]),
+        .target(name: "TallyFastCGI", dependencies: ["CFastCGI", "TallyHTTP", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "TallyHTTPClient", dependencies: ["CCurl"]),
+
+        // Pure HTTP model: requests, responses, routing, error rendering.
+        .target(name: "TallyHTTP"),
+
+        // Backends behind protocols.
+        .target(name: "TallyKMS", dependencies: ["TallyCrypto"]),
+        .target(name: "TallyWarehouse", dependencies: ["CSQLite"]),
+
+        // Domain.
+        .target(
+            name: "TallyTenants",
+            dependencies: ["TallyWarehouse", "TallyKMS", "TallyCrypto", "TallyHTTP"]
+        ),
+        .target(
+            name: "TallyPipelines",
+            dependencies: [
+                "TallyWarehouse", "TallyHTTP", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // HTTP API: wires routes to the domain.
+        .target(
+            name: "TallyAPI",
+            dependencies: [
+                "TallyHTTP", "TallyTenants", "TallyPipelines", "TallyWarehouse", "TallyKMS",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "TallyAPI", "TallyFastCGI", "TallyKMS", "TallyWarehouse", "TallyPipelines", "TallyTenants",
+                "TallyCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "TallyHTTPTests", dependencies: ["TallyHTTP"]),
+        .testTarget(name: "TallyCryptoTests", dependencies: ["TallyCrypto"]),
+        .testTarget(name: "TallyFastCGITests", dependencies: ["TallyFastCGI", "TallyHTTP"]),
+        .testTarget(name: "TallyKMSTests", dependencies: ["TallyKMS"]),
+        .testTarget(name: "TallyWarehouseTests", dependencies: ["TallyWarehouse"]),
+        .testTarget(name: "TallyTenantsTests", dependencies: ["TallyTenants", "TallyWarehouse", "TallyKMS"]),
+        .testTarget(name: "TallyPipelinesTests", dependencies: ["TallyPipelines", "TallyWarehouse"]),
+        .testTarget(name: "TallyAPITests", dependencies: ["TallyAPI", "TallyHTTP", "TallyWarehouse", "TallyKMS"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TallyHTTPClient"]),
+        .testTarget(name: "DeploymentTests"),
+        .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
+    ]
+)

@@ -1,0 +1,83 @@
+internal import CFastCGI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The only code that touches libfcgi. One instance per worker thread: libfcgi requests are not shared.
+///
+/// Pointers libfcgi hands out (params, streams) are valid only until the next accept or finish, so
+/// everything is copied into Swift values before this type returns it.
+final class LibFCGI {
+    /// Calls `FCGX_Init` once, before any worker thread starts. Returns false when libfcgi fails to start.
+    static func initialize() -> Bool {
+        FCGX_Init() == 0
+    }
+
+    /// Makes accept loops return; safe from any thread.
+    static func requestShutdown() {
+        FCGX_ShutdownPending()
+    }
+
+    private let request: UnsafeMutablePointer<FCGX_Request>
+
+    init(listenFD: Int32) {
+        request = .allocate(capacity: 1)
+        FCGX_InitRequest(request, listenFD, 0)
+    }
+
+    deinit {
+        FCGX_Free(request, 1)
+        request.deallocate()
+    }
+
+    /// Waits for the next request; returns 0, or a negative errno (`-EINTR` when woken for shutdown).
+    func accept() -> Int32 {
+        FCGX_Accept_r(request)
+    }
+
+    /// Ends the current request: flushes the output (writing END_REQUEST) and closes the connection.
+    func finish() {
+        FCGX_Finish_r(request)
+    }
+
+    /// The request's params, values as raw bytes so the parser can refuse invalid UTF-8.
+    func params() -> [String: [UInt8]] {
+        var params: [String: [UInt8]] = [:]
+        guard var cursor = request.pointee.envp else { return params }
+        while let entry = cursor.pointee {
+            let length = strlen(entry)
+            let bytes = UnsafeRawBufferPointer(start: entry, count: length)
+            if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                let name = String(decoding: bytes[..<equals], as: UTF8.self)
+                params[name] = Array(bytes[(equals + 1)...])
+            }
+            cursor += 1
+        }
+        return params
+    }
+
+    /// Reads up to `count` body bytes; fewer means the stream ended.
+    func read(upTo count: Int) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        let read = buffer.withUnsafeMutableBufferPointer { raw in
+            raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: count) { pointer in
+                FCGX_GetStr(pointer, Int32(count), request.pointee.in)
+            }
+        }
+        buffer.removeLast(count - max(0, Int(read)))
+        return buffer
+    }
+
+    /// Writes the response bytes; false when the peer has gone away.
+    func write(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        let written = bytes.withUnsafeBufferPointer { raw in
+            raw.baseAddress!.withMemoryRebound(to: CChar.self, capacity: raw.count) { pointer in
+                FCGX_PutStr(pointer, Int32(raw.count), request.pointee.out)
+            }
+        }
+        return written == Int32(bytes.count)
+    }
+}

@@ -1,0 +1,31 @@
+/// Request or response headers. Names compare case-insensitively; order is kept for responses.
+public struct HTTPHeaders: Sendable, Sequence {
+    private var fields: [(name: String, value: String)] = []
+
+    public init(_ fields: [(String, String)] = []) {
+        for (name, value) in fields { add(name: name, value: value) }
+    }
+
+    /// The first value for `name`, compared case-insensitively.
+    public subscript(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return fields.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    public mutating func add(name: String, value: String) {
+        fields.append((name, value))
+    }
+
+    /// Replaces every value of `name` with one value.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        let wanted = name.lowercased()
+        fields.removeAll { $0.name.lowercased() == wanted }
+        fields.append((name, value))
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
+        fields.makeIterator()
+    }
+
+    public var count: Int { fields.count }
+}
