@@ -37,7 +37,10 @@ let package = Package(
         // Domain.
         .target(
             name: "TallyTenants",
-            dependencies: ["TallyWarehouse", "TallyKMS", "TallyCrypto", "TallyHTTP"]
+            dependencies: [
+                "TallyWarehouse", "TallyKMS", "TallyCrypto", "TallyHTTP", "TallyPipelines",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "TallyPipelines",

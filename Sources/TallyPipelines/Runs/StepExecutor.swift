@@ -1,0 +1,144 @@
+import Foundation
+import TallyWarehouse
+
+/// Executes one step of a run against the warehouse, writing only to the run's staging tables.
+struct StepExecutor {
+    let warehouse: any Warehouse
+    let catalog: TemplateCatalog
+    let identity: PipelineIdentity
+    let parameters: [String: WarehouseValue]
+    let options: JobOptions
+    let log: RunLog
+    var staging: StagingPlan
+
+    var dataset: String { identity.tenantID }
+
+    /// Runs `step`; returns the rows it wrote (nil for checks).
+    mutating func run(_ step: StepSpec) throws(StepFailure) -> Int? {
+        do {
+            switch step.type {
+            case .query: return try runQuery(step)
+            case .load: return try runLoad(step)
+            case .dataQuality:
+                try runChecks(step)
+                return nil
+            }
+        } catch let error as StepFailure {
+            throw error
+        } catch let error as WarehouseError {
+            throw StepFailure(message: error.description)
+        } catch let error as TemplateError {
+            throw StepFailure(message: error.description)
+        } catch {
+            throw StepFailure(message: "\(error)")
+        }
+    }
+
+    /// Template SQL with variables filled in and earlier outputs pointed at their staging tables.
+    func resolve(_ sql: String) throws(TemplateError) -> String {
+        staging.rewrite(try TemplateVariables.substitute(sql, identity.variables))
+    }
+
+    private mutating func runQuery(_ step: StepSpec) throws -> Int {
+        guard let text = step.sql?.text(for: warehouse.dialect) else {
+            throw StepFailure(message: "step \(step.id) has no SQL for \(warehouse.dialect.rawValue)")
+        }
+        let sql = try resolve(text)
+        let destination = step.destination ?? ""
+        let target = try prepareDestination(destination, step: step, schema: nil)
+        let disposition: WriteDisposition = target.appendInto ? .append : .truncate
+        return try warehouse.queryToTable(
+            sql, parameters: parameters, destination: target.table, disposition: disposition, options: options)
+    }
+
+    private mutating func runLoad(_ step: StepSpec) throws -> Int {
+        let schema = try catalog.schema(atRelativePath: step.schema ?? "")
+        let path = try catalog.file(atRelativePath: step.source ?? "")
+        let target = try prepareDestination(step.destination ?? "", step: step, schema: schema)
+        return try NDJSONLoader(warehouse: warehouse, schema: schema, options: options)
+            .load(path: path, into: target.table)
+    }
+
+    /// Makes the staging table for `destination` ready for this step's write. Returns it, and whether it
+    /// already exists (the step appends to it) or not (the step's query creates it).
+    private mutating func prepareDestination(
+        _ destination: String, step: StepSpec, schema: TableSchema?
+    ) throws -> (table: TableRef, appendInto: Bool) {
+        let stagingTable = try staging.stagingTable(for: destination)
+        let keepsExisting = step.writeDisposition == .append || step.partition != nil
+        var exists: Bool
+        if !staging.isStaged(destination) {
+            let destinationTable = try TableRef(dataset: dataset, table: destination)
+            let current = try warehouse.tableSchema(destinationTable)
+            if step.writeDisposition == .empty, current != nil {
+                let count = try warehouse.query(
+                    "SELECT COUNT(*) FROM \(destinationTable)", parameters: [:], in: dataset, options: options)
+                if (count.scalar?.intValue ?? 0) > 0 { throw WarehouseError.tableNotEmpty(destination) }
+            }
+            try warehouse.dropTable(stagingTable)
+            if let schema { try warehouse.createTable(stagingTable, schema: schema) }
+            exists = schema != nil
+            if keepsExisting, current != nil {
+                _ = try warehouse.queryToTable(
+                    "SELECT * FROM \(destinationTable)", parameters: [:], destination: stagingTable,
+                    disposition: exists ? .append : .truncate, options: options)
+                exists = true
+            }
+            staging.markStaged(destination)
+        } else {
+            exists = true
+            if !keepsExisting {
+                try warehouse.dropTable(stagingTable)
+                exists = schema != nil
+                if let schema { try warehouse.createTable(stagingTable, schema: schema) }
+            }
+        }
+        if let partition = step.partition, exists {
+            let delete = SQLStatement(
+                "DELETE FROM \(stagingTable) WHERE \(partition.column) = @\(partition.parameter)",
+                parameters: parameters)
+            _ = try warehouse.execute([delete], in: dataset, options: options)
+        }
+        return (stagingTable, exists)
+    }
+
+    private func runChecks(_ step: StepSpec) throws {
+        let tableName = step.table ?? ""
+        let table = staging.isStaged(tableName) ? staging.stagingName(for: tableName) : tableName
+        var failed: [String] = []
+        for check in step.checks {
+            var resolved = check
+            resolved.filter = try check.filter.map(resolve)
+            if let sql = check.sql {
+                var perDialect: [SQLDialect: String] = [:]
+                for dialect in SQLDialect.allCases {
+                    if let text = sql.text(for: dialect) { perDialect[dialect] = try resolve(text) }
+                }
+                resolved.sql = SQLText(perDialect: perDialect)
+            }
+            let plan = try CheckPlan(check: resolved, table: "\(dataset).\(table)", dialect: warehouse.dialect)
+            let result = try warehouse.query(
+                plan.sql, parameters: parameters.merging(plan.parameters) { $1 }, in: dataset, options: options)
+            let outcome = plan.evaluate(result.scalar, reference: freshnessReference(check))
+            try log.checkEvaluated(step: step.id, check: check, table: tableName, outcome: outcome)
+            if !outcome.passed, check.severity == .error { failed.append(check.displayName) }
+        }
+        if !failed.isEmpty {
+            throw StepFailure(message: "data quality checks failed: \(failed.joined(separator: ", "))")
+        }
+    }
+
+    private func freshnessReference(_ check: CheckSpec) -> Date {
+        if let name = check.referenceParameter, let day = parameters[name]?.stringValue,
+            let end = CalendarDate.endOfDay(day)
+        {
+            return end
+        }
+        return Date()
+    }
+}
+
+/// A step failed; the message is recorded in `step_logs` and on the run.
+struct StepFailure: Error, Sendable {
+    var message: String
+}

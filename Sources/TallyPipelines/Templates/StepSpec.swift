@@ -1,0 +1,118 @@
+import TallyWarehouse
+
+/// One step of a template. Steps run in dependency order; each kind uses its own fields.
+public struct StepSpec: Sendable, Decodable {
+    public enum Kind: String, Sendable, Decodable {
+        /// SQL whose result is written to `destination` with `write_disposition`.
+        case query
+        /// Rows from a newline-delimited JSON file, typed by a schema file, written to `destination`.
+        case load
+        /// Checks on `table`; an `error` check that fails fails the run.
+        case dataQuality = "data_quality"
+    }
+
+    public var id: String
+    public var type: Kind
+    public var dependsOn: [String]
+    public var sql: SQLText?
+    public var destination: String?
+    public var writeDisposition: WriteDisposition
+    /// Restricts a `WRITE_TRUNCATE` to one partition: rows whose `column` equals the parameter are replaced,
+    /// the others kept, as BigQuery does with a partition decorator.
+    public var partition: PartitionSpec?
+    /// For load steps: the file, relative to the configs directory.
+    public var source: String?
+    /// For load steps: the schema file, relative to the configs directory.
+    public var schema: String?
+    /// For data-quality steps: the table checked.
+    public var table: String?
+    public var checks: [CheckSpec]
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, sql, destination, partition, source, schema, table, checks
+        case dependsOn = "depends_on"
+        case writeDisposition = "write_disposition"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        type = try container.decode(Kind.self, forKey: .type)
+        dependsOn = try container.decodeIfPresent([String].self, forKey: .dependsOn) ?? []
+        sql = try container.decodeIfPresent(SQLText.self, forKey: .sql)
+        destination = try container.decodeIfPresent(String.self, forKey: .destination)
+        writeDisposition = try container.decodeIfPresent(WriteDisposition.self, forKey: .writeDisposition) ?? .truncate
+        partition = try container.decodeIfPresent(PartitionSpec.self, forKey: .partition)
+        source = try container.decodeIfPresent(String.self, forKey: .source)
+        schema = try container.decodeIfPresent(String.self, forKey: .schema)
+        table = try container.decodeIfPresent(String.self, forKey: .table)
+        checks = try container.decodeIfPresent([CheckSpec].self, forKey: .checks) ?? []
+    }
+
+    public init(
+        id: String, type: Kind, dependsOn: [String] = [], sql: SQLText? = nil, destination: String? = nil,
+        writeDisposition: WriteDisposition = .truncate, partition: PartitionSpec? = nil, source: String? = nil,
+        schema: String? = nil, table: String? = nil, checks: [CheckSpec] = []
+    ) {
+        self.id = id
+        self.type = type
+        self.dependsOn = dependsOn
+        self.sql = sql
+        self.destination = destination
+        self.writeDisposition = writeDisposition
+        self.partition = partition
+        self.source = source
+        self.schema = schema
+        self.table = table
+        self.checks = checks
+    }
+}
+
+/// The partition a step replaces: rows whose `column` equals the run parameter `parameter`.
+public struct PartitionSpec: Sendable, Decodable, Equatable {
+    public var column: String
+    public var parameter: String
+
+    public init(column: String, parameter: String) {
+        self.column = column
+        self.parameter = parameter
+    }
+}
+
+/// SQL given once for every engine, or per dialect (`sqlite:` / `bigquery:`) where they differ.
+public struct SQLText: Sendable, Decodable, Equatable {
+    public var shared: String?
+    public var perDialect: [SQLDialect: String]
+
+    public init(_ sql: String) {
+        shared = sql
+        perDialect = [:]
+    }
+
+    public init(perDialect: [SQLDialect: String]) {
+        shared = nil
+        self.perDialect = perDialect
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(text)
+            return
+        }
+        let byName = try decoder.singleValueContainer().decode([String: String].self)
+        var perDialect: [SQLDialect: String] = [:]
+        for (name, sql) in byName {
+            guard let dialect = SQLDialect(rawValue: name) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "unknown SQL dialect '\(name)'"))
+            }
+            perDialect[dialect] = sql
+        }
+        self.init(perDialect: perDialect)
+    }
+
+    /// The SQL for `dialect`, or nil when the template has none for it.
+    public func text(for dialect: SQLDialect) -> String? {
+        perDialect[dialect] ?? shared
+    }
+}
