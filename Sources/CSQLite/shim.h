@@ -9,4 +9,8 @@ static inline int tally_sqlite3_bind_text_transient(sqlite3_stmt *s, int i, cons
 static inline int tally_sqlite3_bind_blob_transient(sqlite3_stmt *s, int i, const void *v, int n) {
     return sqlite3_bind_blob(s, i, v, n, SQLITE_TRANSIENT);
 }
+/* sqlite3_db_config is variadic, which Swift cannot call; this fixes the (int, int*) form. */
+static inline int tally_sqlite3_db_config_int(sqlite3 *db, int op, int value) {
+    return sqlite3_db_config(db, op, value, (int *)0);
+}
 #endif

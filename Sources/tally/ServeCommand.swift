@@ -27,11 +27,13 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let logger = ServiceLogging.logger(instance: instance)
-        let address: ListenAddress
-        do {
-            address = try listen.map { try ListenAddress(parsing: $0) } ?? .systemd
-        } catch {
-            throw ValidationError(error.description)
+        var address = ListenAddress.systemd
+        if let listen {
+            do {
+                address = try ListenAddress(parsing: listen)
+            } catch {
+                throw ValidationError(error.message)
+            }
         }
         guard workers >= 1, workers <= 512 else { throw ValidationError("--workers must be between 1 and 512") }
         guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }

@@ -9,8 +9,8 @@ import Testing
         let sql = "SELECT * FROM acme.cost JOIN acme.cost_summary ON 1 JOIN `acme.cost` ON 1 JOIN xacme.cost ON 1"
         #expect(
             plan.rewrite(sql)
-                == "SELECT * FROM acme.__stg_01234567_cost JOIN acme.cost_summary ON 1 "
-                + "JOIN `acme.__stg_01234567_cost` ON 1 JOIN xacme.cost ON 1")
+                == "SELECT * FROM acme._stg_01234567_cost JOIN acme.cost_summary ON 1 "
+                + "JOIN `acme._stg_01234567_cost` ON 1 JOIN xacme.cost ON 1")
     }
 
     @Test func swapsFollowFirstWriteOrder() throws {
@@ -19,6 +19,6 @@ import Testing
         plan.markStaged("a")
         plan.markStaged("b")
         #expect(try plan.swaps().map(\.destination.table) == ["b", "a"])
-        #expect(try plan.swaps().map(\.staging.table) == ["__stg_abcdef01_b", "__stg_abcdef01_a"])
+        #expect(try plan.swaps().map(\.staging.table) == ["_stg_abcdef01_b", "_stg_abcdef01_a"])
     }
 }

@@ -50,7 +50,7 @@ struct APIKeyRoutes: Sendable {
     /// Authenticates, then checks the tenant exists (only the admin can learn that it does not).
     private func existingTenant(_ request: Request, _ text: String) throws -> TenantID {
         _ = try auth.adminOrTenant(request, actingOn: text)
-        guard let tenant = TenantID(text), (try? services.warehouse.datasetExists(text)) == true else {
+        guard let tenant = TenantID(text), try services.warehouse.datasetExists(text) else {
             throw APIError.notFound("No such tenant.")
         }
         return tenant

@@ -15,7 +15,7 @@ struct StagingPlan: Sendable {
     }
 
     func stagingName(for destination: String) -> String {
-        "__stg_\(runID.prefix(8))_\(destination)"
+        "_stg_\(runID.prefix(8))_\(destination)"
     }
 
     func stagingTable(for destination: String) throws(WarehouseError) -> TableRef {

@@ -1,0 +1,191 @@
+import Foundation
+import TallyHTTPClient
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real deployment on loopback: two `tally serve` processes on unix sockets behind a real nginx
+/// terminating TLS on a free port, in a temporary directory. Requests go through libcurl with the
+/// generated certificate verified.
+final class Cluster: @unchecked Sendable {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    let home: String
+    let port: Int
+    let adminKey: String
+    let client: HTTPClient
+    var instances: [String: Process] = [:]
+    private var nginx: Process?
+    private let environment: [String: String]
+    private let serveArguments: [String]
+
+    /// The tally binary: `TALLY_BIN`, else the debug build next to the tests.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["TALLY_BIN"] { return path }
+        return repoRoot + "/.build/debug/tally"
+    }
+
+    init(extraEnvironment: [String: String] = [:], serveArguments: [String] = []) throws {
+        home = NSTemporaryDirectory() + "tally-it-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: home + "/run", withIntermediateDirectories: true)
+        port = try Self.freePort()
+        var environment = ProcessInfo.processInfo.environment
+        environment["TALLY_HOME"] = home
+        environment["TALLY_CONFIGS"] = Self.repoRoot + "/configs"
+        environment["TALLY_LOG_LEVEL"] = "warning"
+        environment.merge(extraEnvironment) { $1 }
+        try Self.run(Self.binary, ["init"], environment: environment)
+        adminKey = try String(contentsOfFile: home + "/admin-key", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        environment["TALLY_ADMIN_KEY_SHA256"] = try String(contentsOfFile: home + "/admin-key.sha256", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        self.environment = environment
+        self.serveArguments = serveArguments
+        client = HTTPClient(
+            configuration: .init(
+                connectTimeout: .seconds(5), timeout: .seconds(30), caFile: home + "/nginx/conf/dev.crt"))
+        for name in ["1", "2"] { try startInstance(name) }
+        try Self.run(
+            Self.repoRoot + "/scripts/render-nginx-dev.sh",
+            [home + "/nginx", String(port), socket("1"), socket("2")], environment: environment)
+        let nginx = Process()
+        nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        nginx.arguments = ["-p", home + "/nginx/", "-c", "conf/nginx.conf", "-e", "logs/error.log", "-g", "daemon off;"]
+        try nginx.run()
+        self.nginx = nginx
+        try waitUntil("nginx answers") { (try? self.get("/health"))?.status == 200 }
+    }
+
+    deinit {
+        stop()
+    }
+
+    func socket(_ name: String) -> String { home + "/run/\(name).sock" }
+
+    func startInstance(_ name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--listen", socket(name), "--instance", name, "--workers", "4"] + serveArguments
+        process.environment = environment
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        instances[name] = process
+        try waitUntil("instance \(name) listens") { FileManager.default.fileExists(atPath: self.socket(name)) }
+    }
+
+    /// Sends a signal to an instance and waits for it to exit; returns its exit status.
+    @discardableResult
+    func signal(_ name: String, _ signal: Int32) -> Int32 {
+        guard let process = instances[name] else { return -1 }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        instances[name] = nil
+        return process.terminationStatus
+    }
+
+    func stop() {
+        for name in Array(instances.keys) { signal(name, SIGKILL) }
+        if let nginx, nginx.isRunning {
+            nginx.terminate()
+            nginx.waitUntilExit()
+        }
+        nginx = nil
+        try? FileManager.default.removeItem(atPath: home)
+    }
+
+    // MARK: Requests
+
+    struct Reply {
+        var status: Int
+        var json: [String: Any]
+        var response: HTTPClientResponse
+
+        var error: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func request(
+        _ method: String, _ path: String, apiKey: String? = nil, admin: Bool = false, body: Any? = nil,
+        rawBody: [UInt8]? = nil, headers: [(String, String)] = []
+    ) throws -> Reply {
+        var allHeaders = headers
+        if let apiKey { allHeaders.append(("X-API-Key", apiKey)) }
+        if admin { allHeaders.append(("X-Admin-Key", adminKey)) }
+        var bytes = rawBody
+        if let body { bytes = Array(try JSONSerialization.data(withJSONObject: body)) }
+        if bytes != nil { allHeaders.append(("Content-Type", "application/json")) }
+        let response = try client.execute(
+            HTTPClientRequest(method: method, url: "https://127.0.0.1:\(port)\(path)", headers: allHeaders, body: bytes))
+        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return Reply(status: response.status, json: json, response: response)
+    }
+
+    func get(_ path: String, apiKey: String? = nil) throws -> Reply {
+        try request("GET", path, apiKey: apiKey)
+    }
+
+    func onboard(_ tenant: String) throws -> String {
+        let reply = try request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": tenant])
+        guard reply.status == 201, let key = reply.json["api_key"] as? String else {
+            throw ClusterError("onboarding \(tenant): \(reply.status) \(reply.json)")
+        }
+        return key
+    }
+
+    /// Polls a run until it ends.
+    func waitForRun(_ id: String, apiKey: String) throws -> [String: Any] {
+        var last: [String: Any] = [:]
+        try waitUntil("run \(id) ends") {
+            last = (try? self.get("/api/v1/pipelines/runs/\(id)", apiKey: apiKey))?.json ?? [:]
+            return ["SUCCESS", "FAILED", "CANCELLED"].contains(last["status"] as? String ?? "")
+        }
+        return last
+    }
+
+    // MARK: Helpers
+
+    func waitUntil(_ what: String, timeout: Double = 20, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return }
+            usleep(50_000)
+        }
+        throw ClusterError("timed out waiting until \(what)")
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw ClusterError("\(executable) \(arguments.first ?? "") exited \(process.terminationStatus)")
+        }
+    }
+
+    static func freePort() throws -> Int {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw ClusterError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct ClusterError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
