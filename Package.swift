@@ -76,7 +76,13 @@ let package = Package(
         .testTarget(name: "TallyWarehouseTests", dependencies: ["TallyWarehouse"]),
         .testTarget(name: "TallyTenantsTests", dependencies: ["TallyTenants", "TallyWarehouse", "TallyKMS"]),
         .testTarget(name: "TallyPipelinesTests", dependencies: ["TallyPipelines", "TallyWarehouse"]),
-        .testTarget(name: "TallyAPITests", dependencies: ["TallyAPI", "TallyHTTP", "TallyWarehouse", "TallyKMS"]),
+        .testTarget(
+            name: "TallyAPITests",
+            dependencies: [
+                "TallyAPI", "TallyHTTP", "TallyWarehouse", "TallyKMS", "TallyPipelines", "TallyTenants",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["TallyHTTPClient"]),
         .testTarget(name: "DeploymentTests"),
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),

@@ -51,7 +51,7 @@ public final class FastCGIServer: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         notifier: SystemdNotifier = SystemdNotifier()
     ) throws(ListenError) -> Bool {
-        SignalWaiter.blockTerminationSignals()
+        SignalWaiter.install()
         guard LibFCGI.initialize() else { throw ListenError(message: "FCGX_Init failed") }
         let (fd, ownsSocket) = try ListenSocket.open(configuration.listen, environment: environment)
         guard ListenSocket.isSocket(fd) else {
@@ -80,6 +80,12 @@ public final class FastCGIServer: Sendable {
         if ownsSocket, case .unix(let path) = configuration.listen { unlink(path) }
         logger.info("stopped", metadata: ["drained": "\(drained)"])
         return drained
+    }
+
+    /// Call first thing in `main`: unblocks the signals a parent process may have blocked and routes
+    /// SIGTERM/SIGINT to the server's signal thread, so a stop request is never lost.
+    public static func prepareProcessSignals() {
+        SignalWaiter.install()
     }
 
     /// Begins a graceful stop: no new requests are accepted, in-flight ones finish.

@@ -3,36 +3,58 @@
 #endif
 import Foundation
 
-/// Delivers SIGTERM and SIGINT to one dedicated thread through `sigwait`.
+/// Delivers SIGTERM and SIGINT to one dedicated thread through a self-pipe.
 ///
-/// The signals are blocked before any other thread starts, so they never interrupt a worker mid-request,
-/// and no handler closure runs in signal context (or on the main actor, which Swift 6 would assume for
-/// top-level code).
+/// Whichever thread the kernel picks, the handler only writes the signal number to a pipe (async-signal
+/// safe, `SA_RESTART` so no worker's system call is interrupted); the signal thread reads it and runs the
+/// Swift handler outside signal context. Installed before `FCGX_Init`, so libfcgi keeps its hands off
+/// SIGTERM (it only takes over signals left at their default).
 enum SignalWaiter {
-    /// Blocks SIGTERM and SIGINT in the calling thread; threads created afterwards inherit the mask.
-    static func blockTerminationSignals() {
-        var set = terminationSet()
-        pthread_sigmask(SIG_BLOCK, &set, nil)
+    private nonisolated(unsafe) static var pipeFDs: [Int32] = [-1, -1]
+    private nonisolated(unsafe) static var writeFD: Int32 = -1
+
+    /// Unblocks every signal a parent may have blocked (a test runner, a shell) and installs the handlers.
+    static func install() {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, nil)
+        guard writeFD < 0 else { return }
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        // The write end must never block inside a signal handler; neither end leaks into children.
+        _ = fcntl(fds[1], F_SETFL, O_NONBLOCK)
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        pipeFDs = fds
+        writeFD = fds[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { signal in
+            var byte = UInt8(truncatingIfNeeded: signal)
+            _ = write(SignalWaiter.writeFD, &byte, 1)
+        }
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGINT, &action, nil)
     }
 
     /// Starts a thread that calls `handler` with each termination signal received.
     static func start(_ handler: @escaping @Sendable (Int32) -> Void) {
+        install()
+        let readFD = pipeFDs[0]
         let thread = Thread {
-            var set = terminationSet()
+            var byte: UInt8 = 0
             while true {
-                var signal: Int32 = 0
-                if sigwait(&set, &signal) == 0 { handler(signal) }
+                let count = read(readFD, &byte, 1)
+                if count == 1 {
+                    handler(Int32(byte))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
             }
         }
         thread.name = "tally-signals"
         thread.start()
-    }
-
-    private static func terminationSet() -> sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGTERM)
-        sigaddset(&set, SIGINT)
-        return set
     }
 }

@@ -4,8 +4,7 @@ import Foundation
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, which sorts correctly as text and which SQLite's date functions read.
 public enum WarehouseTimestamp {
     public static func format(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        TimestampText.format(date)
     }
 
     /// Parses the fixed form and the common ISO-8601 / BigQuery variants (`2025-11-15 10:00:00 UTC`,

@@ -100,6 +100,8 @@ import Testing
         let secondID = try #require(
             (try cluster.get("/api/v1/tenants/acme/api-keys", apiKey: key).json["api_keys"] as? [[String: Any]])?
                 .last?["api_key_id"] as? String)
+        // A key made on one instance works on the others once their cached key sets may refresh (2 s).
+        usleep(2_200_000)
         // Warm both instances' caches with the second key.
         for _ in 0..<8 { #expect(try cluster.get("/api/v1/pipelines/runs", apiKey: second).status == 200) }
         #expect(try cluster.request("DELETE", "/api/v1/tenants/acme/api-keys/\(secondID)", apiKey: key).status == 200)
