@@ -24,7 +24,9 @@ let package = Package(
 
         // Thin wrappers: the only Swift code that touches each C library.
         .target(name: "TallyCrypto", dependencies: ["CLibCrypto"]),
-        .target(name: "TallyFastCGI", dependencies: ["CFastCGI", "TallyHTTP", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "TallyFastCGI",
+            dependencies: ["CFastCGI", "TallyHTTP", .product(name: "Logging", package: "swift-log")]),
         .target(name: "TallyHTTPClient", dependencies: ["CCurl"]),
 
         // Pure HTTP model: requests, responses, routing, error rendering.
@@ -88,3 +90,14 @@ let package = Package(
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
     ]
 )
+
+// Benchmarks only (bench/README.md): `tally-bench` exists when the manifest is evaluated with TALLY_BENCHMARKS=1,
+// e.g. `TALLY_BENCHMARKS=1 swift build -c release --product tally-bench`. Normal builds, `make test` and CI never
+// see it. `Context.environment` (rather than ProcessInfo) lets SwiftPM know the manifest depends on the variable.
+if Context.environment["TALLY_BENCHMARKS"] == "1" {
+    package.products.append(.executable(name: "tally-bench", targets: ["tally-bench"]))
+    package.targets.append(
+        .executableTarget(
+            name: "tally-bench", dependencies: ["TallyTenants", "TallyCrypto", "TallyHTTPClient"], path: "bench/swift")
+    )
+}

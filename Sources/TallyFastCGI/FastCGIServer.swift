@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import Logging
 import Synchronization
 import TallyHTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A multi-threaded libfcgi responder: one thread per connection, a `Responder` to answer each request,
 /// and a graceful stop on SIGTERM.

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Opens the listening socket ourselves rather than through `FCGX_OpenSocket`, which silently unlinks
 /// whatever file is at the path, takes its mode from the umask and calls `exit()` on failure.

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// Delivers SIGTERM and SIGINT to one dedicated thread through a self-pipe.
 ///

@@ -1,8 +1,9 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
-import Synchronization
 
 /// What one worker thread is doing, shared with the shutdown path (which wakes idle workers) and the
 /// watchdog (which only pings while workers make progress).

@@ -11,7 +11,8 @@ public struct RequestParser: Sendable {
 
     /// Parses the params; `requestID` in a thrown error's response is the id this request will carry.
     public func parseHead(params: [String: [UInt8]]) -> Result<RequestHead, ParseFailure> {
-        let requestID = RequestID.accepting(params["HTTP_X_REQUEST_ID"].flatMap { String(validating: $0, as: UTF8.self) })
+        let requestID = RequestID.accepting(
+            params["HTTP_X_REQUEST_ID"].flatMap { String(validating: $0, as: UTF8.self) })
         func fail(_ error: APIError) -> Result<RequestHead, ParseFailure> {
             .failure(ParseFailure(error: error, requestID: requestID))
         }

@@ -44,7 +44,9 @@ public struct PipelineService: Sendable {
         return try store.details(of: run)
     }
 
-    public func list(tenantID: String, pipelineID: String?, status: RunStatus?, limit: Int) throws(RunError) -> [PipelineRun] {
+    public func list(tenantID: String, pipelineID: String?, status: RunStatus?, limit: Int) throws(RunError)
+        -> [PipelineRun]
+    {
         try store.listRuns(
             tenantID: tenantID, pipelineID: pipelineID, status: status, limit: min(max(limit, 1), Self.maxListLimit))
     }

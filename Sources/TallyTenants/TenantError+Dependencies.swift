@@ -6,7 +6,8 @@ extension TenantError {
     /// message is generic (details stay in the log).
     static func warehouse(_ error: WarehouseError) -> TenantError {
         if case .unavailable = error {
-            return .dependency(code: "warehouse_unavailable", message: "The warehouse is unavailable.", unavailable: true)
+            return .dependency(
+                code: "warehouse_unavailable", message: "The warehouse is unavailable.", unavailable: true)
         }
         return .dependency(code: "warehouse_error", message: "The warehouse failed.", unavailable: false)
     }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import TallyCrypto
+import TallyKMS
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import TallyCrypto
-import TallyKMS
 
 /// `tally init`: prepares `$TALLY_HOME` — the state directory, the keyring and the operator's admin key.
 /// Idempotent: existing files are never replaced.
@@ -15,7 +16,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let home = ProcessInfo.processInfo.environment["TALLY_HOME"] ?? ".tally"
         let files = FileManager.default
-        try files.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try files.createDirectory(
+            atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let keyring = home + "/keyring.json"
         if !files.fileExists(atPath: keyring) {
             try LocalKeyring.create(at: keyring)
@@ -29,7 +31,8 @@ struct InitCommand: ParsableCommand {
             try write(SHA256.hexDigest(of: key) + "\n", to: adminHash)
             print("created admin key \(adminKey) (its SHA-256 in \(adminHash))")
         } else if !files.fileExists(atPath: adminHash) {
-            let key = try String(contentsOfFile: adminKey, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = try String(contentsOfFile: adminKey, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             try write(SHA256.hexDigest(of: key) + "\n", to: adminHash)
         }
     }

@@ -15,7 +15,8 @@ struct ServiceSettings {
         home = environment["TALLY_HOME"] ?? ".tally"
         configs = environment["TALLY_CONFIGS"] ?? "configs"
         guard FileManager.default.fileExists(atPath: configs + "/customer/onboarding-template.yml") else {
-            throw SettingsError("TALLY_CONFIGS=\(configs) does not hold Tally's configs (customer/onboarding-template.yml)")
+            throw SettingsError(
+                "TALLY_CONFIGS=\(configs) does not hold Tally's configs (customer/onboarding-template.yml)")
         }
         if let hex = environment["TALLY_ADMIN_KEY_SHA256"], !hex.isEmpty {
             guard hex.utf8.count == 64, let bytes = Self.hexBytes(hex) else {

@@ -52,7 +52,9 @@ final class Cluster: @unchecked Sendable {
             [home + "/nginx", String(port), socket("1"), socket("2")], environment: environment)
         let nginx = Process()
         nginx.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        nginx.arguments = ["-p", home + "/nginx/", "-c", "conf/nginx.conf", "-e", "logs/error.log", "-g", "daemon off;"]
+        nginx.arguments = [
+            "-p", home + "/nginx/", "-c", "conf/nginx.conf", "-e", "logs/error.log", "-g", "daemon off;",
+        ]
         try nginx.run()
         self.nginx = nginx
         try waitUntil("nginx answers") { (try? self.get("/health"))?.status == 200 }
@@ -116,7 +118,8 @@ final class Cluster: @unchecked Sendable {
         if let body { bytes = Array(try JSONSerialization.data(withJSONObject: body)) }
         if bytes != nil { allHeaders.append(("Content-Type", "application/json")) }
         let response = try client.execute(
-            HTTPClientRequest(method: method, url: "https://127.0.0.1:\(port)\(path)", headers: allHeaders, body: bytes))
+            HTTPClientRequest(method: method, url: "https://127.0.0.1:\(port)\(path)", headers: allHeaders, body: bytes)
+        )
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return Reply(status: response.status, json: json, response: response)
     }

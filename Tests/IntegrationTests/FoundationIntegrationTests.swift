@@ -53,11 +53,13 @@ import Testing
     @Test func oversizeBodiesAre413JSON() throws {
         let cluster = try Cluster(serveArguments: ["--max-body-bytes", "65536"])
         // Over Tally's own limit but under nginx's: Tally answers.
-        let tally = try cluster.request("POST", "/api/v1/customers/onboard", admin: true, rawBody: Array(repeating: 0x20, count: 100_000))
+        let tally = try cluster.request(
+            "POST", "/api/v1/customers/onboard", admin: true, rawBody: Array(repeating: 0x20, count: 100_000))
         #expect(tally.status == 413)
         #expect(tally.error == "payload_too_large")
         // Over nginx's limit: nginx refuses before Tally sees it, still as JSON.
-        let nginx = try cluster.request("POST", "/api/v1/customers/onboard", admin: true, rawBody: Array(repeating: 0x20, count: 2_000_000))
+        let nginx = try cluster.request(
+            "POST", "/api/v1/customers/onboard", admin: true, rawBody: Array(repeating: 0x20, count: 2_000_000))
         #expect(nginx.status == 413)
         #expect(nginx.error == "payload_too_large")
         #expect(try cluster.get("/health").status == 200, "instances keep serving")
@@ -65,7 +67,8 @@ import Testing
 
     @Test func badRequestsAre4xxAndTheServiceKeepsServing() throws {
         let cluster = try Cluster()
-        for path in ["/api/v1/pipelines/runs/%ff%fe", "/a/%2e%2e/b", "/%zz", "/" + String(repeating: "a", count: 3000)] {
+        for path in ["/api/v1/pipelines/runs/%ff%fe", "/a/%2e%2e/b", "/%zz", "/" + String(repeating: "a", count: 3000)]
+        {
             let reply = try cluster.get(path)
             #expect((400..<500).contains(reply.status), "\(path.prefix(40)) → \(reply.status)")
         }
@@ -86,7 +89,9 @@ import Testing
             address.sin_port = UInt16(cluster.port).bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             _ = write(fd, [0x16, 0x03, 0x01], 3)
             descriptors.append(fd)
@@ -152,7 +157,9 @@ import Testing
         let group = DispatchGroup()
         for tenant in ["beta_one", "beta_two"] {
             DispatchQueue.global().async(group: group) {
-                let status = (try? cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": tenant]))?.status ?? -1
+                let status =
+                    (try? cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": tenant]))?
+                    .status ?? -1
                 results.withLock { $0.append(status) }
             }
         }

@@ -31,7 +31,11 @@ import Testing
         #expect(try cluster.request("POST", Self.billPath("globex_corp"), apiKey: acme, body: body).status == 403)
         #expect(try cluster.get("/api/v1/pipelines/runs/\(runs["globex_corp"]!)", apiKey: acme).status == 404)
         #expect(try cluster.get("/api/v1/tenants/globex_corp/api-keys", apiKey: acme).status == 403)
-        #expect(try cluster.request("POST", Self.billPath("acmeinc_23xv2"), apiKey: "acmeinc_23xv2_api_" + String(repeating: "z", count: 32), body: body).status == 401)
+        #expect(
+            try cluster.request(
+                "POST", Self.billPath("acmeinc_23xv2"),
+                apiKey: "acmeinc_23xv2_api_" + String(repeating: "z", count: 32), body: body
+            ).status == 401)
         // Encryption at rest: no plaintext key anywhere in the warehouse files.
         let root = cluster.home + "/warehouse"
         for file in try FileManager.default.contentsOfDirectory(atPath: root) {
@@ -51,7 +55,9 @@ import Testing
                 statuses.withLock { $0.append(reply.status) }
                 if reply.status == 409 {
                     #expect(reply.error == "run_already_active")
-                    #expect(((reply.json["error"] as? [String: Any])?["active_pipeline_logging_id"] as? String)?.count == 36)
+                    #expect(
+                        ((reply.json["error"] as? [String: Any])?["active_pipeline_logging_id"] as? String)?.count == 36
+                    )
                 }
             }
         }
@@ -59,7 +65,8 @@ import Testing
         #expect(all.count == 8)
         #expect(all.allSatisfy { $0 == 202 || $0 == 409 })
         #expect(all.contains(409), "eight simultaneous starts cannot all run")
-        let list = try cluster.get("/api/v1/pipelines/runs?pipeline_id=acme-gcp-cost-bill-sample-export-template", apiKey: key)
+        let list = try cluster.get(
+            "/api/v1/pipelines/runs?pipeline_id=acme-gcp-cost-bill-sample-export-template", apiKey: key)
         let runs = try #require(list.json["runs"] as? [[String: Any]])
         for run in runs { _ = try cluster.waitForRun(run["pipeline_logging_id"] as! String, apiKey: key) }
         let ended = try #require(
@@ -77,7 +84,8 @@ import Testing
     @Test func failingErrorCheckFailsTheRunAndIsRecorded() throws {
         let cluster = try Cluster()
         let key = try cluster.onboard("acme")
-        let reply = try cluster.request("POST", Self.billPath("acme"), apiKey: key, body: ["trigger_by": "t", "date": "2019-06-01"])
+        let reply = try cluster.request(
+            "POST", Self.billPath("acme"), apiKey: key, body: ["trigger_by": "t", "date": "2019-06-01"])
         #expect(reply.status == 202)
         let run = try cluster.waitForRun(try #require(reply.json["pipeline_logging_id"] as? String), apiKey: key)
         #expect(run["status"] as? String == "FAILED")
@@ -88,7 +96,8 @@ import Testing
     @Test func cancelAndRevocationAcrossInstances() throws {
         let cluster = try Cluster(extraEnvironment: ["TALLY_AUTH_CACHE_TTL_SECONDS": "2"])
         let key = try cluster.onboard("acme")
-        let started = try cluster.request("POST", Self.billPath("acme"), apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"])
+        let started = try cluster.request(
+            "POST", Self.billPath("acme"), apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"])
         let id = try #require(started.json["pipeline_logging_id"] as? String)
         let cancel = try cluster.request("DELETE", "/api/v1/pipelines/runs/\(id)", apiKey: key)
         #expect(cancel.status == 200 || cancel.error == "run_not_cancellable")
@@ -113,7 +122,8 @@ import Testing
         let cluster = try Cluster()
         let key = try cluster.onboard("acme")
         for tenant in ["acme'; DROP TABLE x;--", "../../etc/passwd", "ACME", "a", "acme/../b"] {
-            let reply = try cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": tenant])
+            let reply = try cluster.request(
+                "POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": tenant])
             #expect(reply.status == 400, "\(tenant)")
         }
         let paths = [
@@ -124,11 +134,16 @@ import Testing
             let reply = try cluster.request("POST", path, apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"])
             #expect((400..<500).contains(reply.status), "\(path) → \(reply.status)")
         }
-        for body: [String: Any] in [["trigger_by": "t", "date": "2025-13-01"], ["trigger_by": 1, "date": "2025-11-15"], ["date": "2025-11-15"]] {
+        for body: [String: Any] in [
+            ["trigger_by": "t", "date": "2025-13-01"], ["trigger_by": 1, "date": "2025-11-15"], ["date": "2025-11-15"],
+        ] {
             #expect(try cluster.request("POST", Self.billPath("acme"), apiKey: key, body: body).status == 400)
         }
         let runs = try #require(try cluster.get("/api/v1/pipelines/runs", apiKey: key).json["runs"] as? [Any])
         #expect(runs.count == 1, "only the onboarding dry run exists")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: cluster.home + "/warehouse").filter { $0.hasSuffix(".sqlite") } == ["acme.sqlite"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: cluster.home + "/warehouse").filter {
+                $0.hasSuffix(".sqlite")
+            } == ["acme.sqlite"])
     }
 }

@@ -34,8 +34,11 @@ import Testing
         _ = try app.onboard("acme")
         #expect(app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true).status == 201)
         #expect(app.send("GET", "/api/v1/tenants/nosuch/api-keys", admin: true).status == 404)
-        #expect(app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true, body: ["expires_in_days": 0]).status == 400)
-        #expect(app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true, body: ["expires_in_days": "7"]).status == 400)
+        #expect(
+            app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true, body: ["expires_in_days": 0]).status == 400)
+        #expect(
+            app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true, body: ["expires_in_days": "7"]).status == 400
+        )
         #expect(app.send("POST", "/api/v1/tenants/acme/api-keys", admin: true, body: ["name": "x"]).status == 400)
         #expect(app.send("GET", "/api/v1/tenants/acme/api-keys").status == 401)
     }

@@ -48,12 +48,16 @@ import Testing
     @Test func refusesMalformedBodiesAndMissingAdminKey() throws {
         let app = try TestApp()
         #expect(app.send("POST", "/api/v1/customers/onboard", body: ["tenant_id": "acme"]).status == 401)
-        #expect(app.send("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": 5]).error == "invalid_field")
-        #expect(app.send("POST", "/api/v1/customers/onboard", admin: true, body: [String: String]()).error == "missing_field")
+        #expect(
+            app.send("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": 5]).error == "invalid_field")
+        #expect(
+            app.send("POST", "/api/v1/customers/onboard", admin: true, body: [String: String]()).error
+                == "missing_field")
         #expect(
             app.send("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "acme", "x": 1]).error
                 == "unknown_field")
-        #expect(app.send("POST", "/api/v1/customers/onboard", admin: true, rawBody: "{not json").error == "invalid_json")
+        #expect(
+            app.send("POST", "/api/v1/customers/onboard", admin: true, rawBody: "{not json").error == "invalid_json")
         #expect(app.send("POST", "/api/v1/customers/onboard", admin: true, rawBody: "[1,2]").status == 400)
         #expect(try app.warehouse.listDatasets().isEmpty)
     }
@@ -71,7 +75,8 @@ import Testing
             try app.services.apiKeys.decryptStoredKey(ciphertext, keyID: id, tenant: .init("globex")!)
         }
         #expect(throws: (any Error).self) {
-            try app.services.apiKeys.decryptStoredKey(ciphertext, keyID: UUID().uuidString.lowercased(), tenant: .init("acme")!)
+            try app.services.apiKeys.decryptStoredKey(
+                ciphertext, keyID: UUID().uuidString.lowercased(), tenant: .init("acme")!)
         }
         // No plaintext key in any file of the warehouse (database, WAL, shared memory).
         let root = app.home + "/warehouse"

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import TallyAPI
+import Testing
 
 /// `docs/openapi.yaml` must describe exactly the routes the router serves: every routed (method, path) is
 /// documented, and nothing is documented that is not routed.

@@ -23,7 +23,9 @@ import Testing
         let reply = app.send("POST", Self.billPath, apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"])
         #expect(reply.status == 409)
         #expect(reply.error == "run_already_active")
-        #expect((reply.json["error"] as? [String: Any])?["active_pipeline_logging_id"] as? String == pending.pipelineLoggingID)
+        #expect(
+            (reply.json["error"] as? [String: Any])?["active_pipeline_logging_id"] as? String
+                == pending.pipelineLoggingID)
     }
 
     @Test func concurrentStartsAcrossInstancesCreateExactlyOneRun() throws {
@@ -55,7 +57,9 @@ import Testing
         let reply = app.send("DELETE", "/api/v1/pipelines/runs/\(run.pipelineLoggingID)", apiKey: key)
         #expect(reply.status == 200)
         #expect(reply.json["status"] as? String == "CANCELLED")
-        #expect(app.send("DELETE", "/api/v1/pipelines/runs/\(run.pipelineLoggingID)", apiKey: key).error == "run_not_cancellable")
+        #expect(
+            app.send("DELETE", "/api/v1/pipelines/runs/\(run.pipelineLoggingID)", apiKey: key).error
+                == "run_not_cancellable")
         // The executor picking it up later must not run it.
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -63,7 +67,8 @@ import Testing
         #expect(runner.execute(runID: run.pipelineLoggingID, identity: identity, parameters: parameters) == .cancelled)
         #expect(try app.warehouse.tableSchema(TableRef(dataset: "acme", table: "gcp_daily_cost_summary")) == nil)
         // The pipeline may run again.
-        #expect(app.send("POST", Self.billPath, apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"]).status == 202)
+        #expect(
+            app.send("POST", Self.billPath, apiKey: key, body: ["trigger_by": "t", "date": "2025-11-15"]).status == 202)
     }
 
     @Test func cancelDuringARunDiscardsItsOutput() throws {
@@ -103,7 +108,8 @@ import Testing
             identity, parameters: parameters, instanceID: "dead", now: Date().addingTimeInterval(-120))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let reaper = RunReaper(warehouse: app.warehouse, staleAfter: .seconds(60), interval: .seconds(15), logger: logger)
+        let reaper = RunReaper(
+            warehouse: app.warehouse, staleAfter: .seconds(60), interval: .seconds(15), logger: logger)
         #expect(reaper.sweep() == 1)
         let run = try #require(try store.run(stale.pipelineLoggingID, tenantID: "acme"))
         #expect(run.status == .failed)

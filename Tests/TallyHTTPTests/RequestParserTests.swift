@@ -57,7 +57,8 @@ import Testing
     }
 
     @Test func refusesOverlongPaths() {
-        let result = failure(params(["REQUEST_METHOD": "GET", "REQUEST_URI": "/" + String(repeating: "a", count: 100)]))
+        let result = failure(
+            params(["REQUEST_METHOD": "GET", "REQUEST_URI": "/" + String(repeating: "a", count: 100)]))
         #expect(result?.error.status == .uriTooLong)
     }
 
@@ -66,7 +67,8 @@ import Testing
         #expect(big?.error.status == .payloadTooLarge)
         let bad = failure(params(["REQUEST_METHOD": "POST", "REQUEST_URI": "/x", "CONTENT_LENGTH": "-1"]))
         #expect(bad?.error.code == "invalid_content_length")
-        let huge = failure(params(["REQUEST_METHOD": "POST", "REQUEST_URI": "/x", "CONTENT_LENGTH": "99999999999999999999"]))
+        let huge = failure(
+            params(["REQUEST_METHOD": "POST", "REQUEST_URI": "/x", "CONTENT_LENGTH": "99999999999999999999"]))
         #expect(huge?.error.code == "invalid_content_length")
     }
 

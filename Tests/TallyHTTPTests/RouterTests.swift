@@ -80,7 +80,9 @@ import Testing
     }
 
     @Test func jsonValueKeepsTypesApart() throws {
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"a":true,"b":1,"c":"1","d":1.5,"e":null}"#.utf8))
-        #expect(value == .object(["a": .bool(true), "b": .integer(1), "c": .string("1"), "d": .number(1.5), "e": .null]))
+        let value = try JSONDecoder().decode(
+            JSONValue.self, from: Data(#"{"a":true,"b":1,"c":"1","d":1.5,"e":null}"#.utf8))
+        #expect(
+            value == .object(["a": .bool(true), "b": .integer(1), "c": .string("1"), "d": .number(1.5), "e": .null]))
     }
 }

@@ -32,7 +32,8 @@ import Testing
         }
         #expect(error(trigger.merging(["date": .integer(20_251_115)]) { $1 }) != nil)
         #expect(error(["trigger_by": .integer(1), "date": .string("2025-11-15")]) != nil)
-        #expect(error(["trigger_by": .string(String(repeating: "x", count: 300)), "date": .string("2025-11-15")]) != nil)
+        #expect(
+            error(["trigger_by": .string(String(repeating: "x", count: 300)), "date": .string("2025-11-15")]) != nil)
         #expect(error(["trigger_by": .string("a\u{0}b"), "date": .string("2025-11-15")]) != nil)
         #expect(
             error(trigger.merging(["date": .string("2025-11-15"), "sql": .string("x")]) { $1 })

@@ -12,10 +12,12 @@ let configsRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 @Suite struct TemplateTests {
     @Test func substitutesKnownVariablesOnly() throws {
         let values = ["tenant_id": "acme", "pipeline_id": "acme-gcp-cost-x"]
-        #expect(try TemplateVariables.substitute("SELECT * FROM {tenant_id}.t -- {pipeline_id}", values)
-            == "SELECT * FROM acme.t -- acme-gcp-cost-x")
-        #expect(try TemplateVariables.substitute("json_extract(x, '$.a') || '{ \"k\": 1 }'", values)
-            == "json_extract(x, '$.a') || '{ \"k\": 1 }'")
+        #expect(
+            try TemplateVariables.substitute("SELECT * FROM {tenant_id}.t -- {pipeline_id}", values)
+                == "SELECT * FROM acme.t -- acme-gcp-cost-x")
+        #expect(
+            try TemplateVariables.substitute("json_extract(x, '$.a') || '{ \"k\": 1 }'", values)
+                == "json_extract(x, '$.a') || '{ \"k\": 1 }'")
         #expect(throws: TemplateError.self) { try TemplateVariables.substitute("{tenantid}", values) }
     }
 

@@ -59,7 +59,9 @@ final class KeyLoader: Sendable {
         #expect(try APIKey.generate(for: tenant) != key)
     }
 
-    @Test(arguments: ["ab", "1abc", "Acme", "acme-inc", "acme inc", "a'; DROP", "../x", String(repeating: "a", count: 51)])
+    @Test(arguments: [
+        "ab", "1abc", "Acme", "acme-inc", "acme inc", "a'; DROP", "../x", String(repeating: "a", count: 51),
+    ])
     func invalidTenantIDs(_ text: String) {
         #expect(TenantID(text) == nil)
     }
@@ -94,7 +96,11 @@ final class KeyLoader: Sendable {
         loader.add(key, id: "k1", tenant: "acme")
         let authenticator = makeAuthenticator()
         #expect(try authenticator.verify(apiKey: key) != nil)
-        loader.keys.withLock { $0["acme"] = $0["acme"]!.map { var key = $0; key.isActive = false; return key } }
+        loader.keys.withLock {
+            $0["acme"] = $0["acme"]!.map {
+                var key = $0; key.isActive = false; return key
+            }
+        }
         clock.advance(.seconds(29))
         #expect(try authenticator.verify(apiKey: key) != nil, "still cached inside the TTL")
         clock.advance(.seconds(2))

@@ -24,9 +24,13 @@ public struct PipelineRunner: Sendable {
         let dataset = identity.tenantID
         let started = Date()
         var metadata: Logger.Metadata = ["run": "\(runID)", "pipeline": "\(identity.pipelineID)"]
-        guard (try? store.transition(runID, tenantID: dataset, from: [.pending], to: .running, set: [
-            "started_at": .timestamp(started)
-        ])) == true else {
+        guard
+            (try? store.transition(
+                runID, tenantID: dataset, from: [.pending], to: .running,
+                set: [
+                    "started_at": .timestamp(started)
+                ])) == true
+        else {
             return currentStatus(runID, dataset) ?? .cancelled
         }
         let options = JobOptions(labels: store.labels(identity, runID))

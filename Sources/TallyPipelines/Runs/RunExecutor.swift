@@ -21,7 +21,8 @@ public final class RunExecutor: Sendable {
     private let held = Mutex<[String: String]>([:])
     private let available = DispatchSemaphore(value: 0)
 
-    public init(runner: PipelineRunner, concurrency: Int = 2, heartbeatInterval: Duration = .seconds(5), logger: Logger) {
+    public init(runner: PipelineRunner, concurrency: Int = 2, heartbeatInterval: Duration = .seconds(5), logger: Logger)
+    {
         self.runner = runner
         self.store = runner.store
         self.logger = logger

@@ -35,7 +35,9 @@ public struct RunReaper: Sendable {
                 parameters: ["now": .timestamp(now), "cutoff": .timestamp(cutoff)])
             do {
                 let count = try warehouse.execute([statement], in: dataset, options: JobOptions())[0]
-                if count > 0 { logger.warning("reaped abandoned runs", metadata: ["tenant": "\(dataset)", "runs": "\(count)"]) }
+                if count > 0 {
+                    logger.warning("reaped abandoned runs", metadata: ["tenant": "\(dataset)", "runs": "\(count)"])
+                }
                 reaped += count
             } catch {
                 // A dataset still being onboarded has no runs table yet.

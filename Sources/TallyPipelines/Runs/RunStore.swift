@@ -97,7 +97,8 @@ public struct RunStore: Sendable {
     /// Moves a run between states only if it is still in one of `from`; returns whether it moved.
     @discardableResult
     public func transition(
-        _ id: String, tenantID: String, from: [RunStatus], to status: RunStatus, set extra: [String: WarehouseValue] = [:]
+        _ id: String, tenantID: String, from: [RunStatus], to status: RunStatus,
+        set extra: [String: WarehouseValue] = [:]
     ) throws(RunError) -> Bool {
         let statement = transitionStatement(id, tenantID: tenantID, from: from, to: status, set: extra)
         do {

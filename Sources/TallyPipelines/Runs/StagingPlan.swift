@@ -47,7 +47,8 @@ struct StagingPlan: Sendable {
     func rewrite(_ sql: String) -> String {
         var output = sql
         for destination in staged {
-            output = Self.replaceReference(in: output, "\(dataset).\(destination)", with: "\(dataset).\(stagingName(for: destination))")
+            output = Self.replaceReference(
+                in: output, "\(dataset).\(destination)", with: "\(dataset).\(stagingName(for: destination))")
         }
         return output
     }

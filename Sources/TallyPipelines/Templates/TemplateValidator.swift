@@ -31,7 +31,9 @@ enum TemplateValidator {
     ) throws(TemplateError) {
         switch step.type {
         case .query:
-            guard let sql = step.sql, sql.shared != nil || !sql.perDialect.isEmpty else { throw fail("\(step.id): no sql") }
+            guard let sql = step.sql, sql.shared != nil || !sql.perDialect.isEmpty else {
+                throw fail("\(step.id): no sql")
+            }
             guard let destination = step.destination, Identifier.isValid(destination) else {
                 throw fail("\(step.id): query steps need a valid destination")
             }

@@ -31,7 +31,8 @@ public struct OnboardingService: Sendable {
         self.onKeysChanged = onKeysChanged
         let path = try pipelines.catalog.file(atRelativePath: "customer/onboarding-template.yml")
         do {
-            template = try YAMLDecoder().decode(OnboardingTemplate.self, from: String(contentsOfFile: path, encoding: .utf8))
+            template = try YAMLDecoder().decode(
+                OnboardingTemplate.self, from: String(contentsOfFile: path, encoding: .utf8))
             for table in template.tables { _ = try pipelines.catalog.schema(atRelativePath: table.schema) }
         } catch let error as TemplateError {
             throw error
@@ -59,12 +60,16 @@ public struct OnboardingService: Sendable {
         labels[Self.createdLabel] = String(Int(now.timeIntervalSince1970))
         do {
             if try warehouse.createDataset(tenant.value, labels: labels) { return }
-            guard let existing = try warehouse.datasetLabels(tenant.value) else { throw TenantError.onboardingInProgress }
+            guard let existing = try warehouse.datasetLabels(tenant.value) else {
+                throw TenantError.onboardingInProgress
+            }
             if existing[Self.stateLabel] != "creating" { throw TenantError.tenantExists }
             let created = existing[Self.createdLabel].flatMap(TimeInterval.init) ?? 0
             guard now.timeIntervalSince1970 - created > abandonAfter else { throw TenantError.onboardingInProgress }
             try warehouse.deleteDataset(tenant.value)
-            guard try warehouse.createDataset(tenant.value, labels: labels) else { throw TenantError.onboardingInProgress }
+            guard try warehouse.createDataset(tenant.value, labels: labels) else {
+                throw TenantError.onboardingInProgress
+            }
         } catch let error as WarehouseError {
             throw TenantError.warehouse(error)
         }
@@ -94,7 +99,9 @@ public struct OnboardingService: Sendable {
 
     private func substituted(_ labels: [String: String], _ tenant: TenantID) throws -> [String: String] {
         var output: [String: String] = [:]
-        for (name, value) in labels { output[name] = try TemplateVariables.substitute(value, ["tenant_id": tenant.value]) }
+        for (name, value) in labels {
+            output[name] = try TemplateVariables.substitute(value, ["tenant_id": tenant.value])
+        }
         return output
     }
 }

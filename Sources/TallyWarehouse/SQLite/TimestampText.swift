@@ -11,8 +11,7 @@ enum TimestampText {
     private static let fastYears = 1583...9999
 
     static func format(_ date: Date) -> String {
-        var text = [UInt8](repeating: 0, count: length)
-        return write(date, into: &text) ? String(decoding: text, as: UTF8.self) : WarehouseTimestamp.format(date)
+        WarehouseTimestamp.format(date)
     }
 
     /// Writes `date` into the first `length` bytes of `text`; false for dates the fast path does not cover.
