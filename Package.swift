@@ -33,8 +33,9 @@ let package = Package(
         .target(name: "TallyHTTP"),
 
         // Backends behind protocols.
-        .target(name: "TallyKMS", dependencies: ["TallyCrypto"]),
-        .target(name: "TallyWarehouse", dependencies: ["CSQLite"]),
+        .target(name: "TallyGoogleAuth", dependencies: ["TallyHTTPClient", "TallyCrypto"]),
+        .target(name: "TallyKMS", dependencies: ["TallyCrypto", "TallyHTTPClient", "TallyGoogleAuth"]),
+        .target(name: "TallyWarehouse", dependencies: ["CSQLite", "TallyHTTPClient", "TallyGoogleAuth"]),
 
         // Domain.
         .target(
@@ -87,6 +88,8 @@ let package = Package(
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["TallyHTTPClient"]),
         .testTarget(name: "DeploymentTests"),
+        .testTarget(name: "TallyGoogleAuthTests", dependencies: ["TallyGoogleAuth", "TallyKMS", "TallyHTTPClient"]),
+        .testTarget(name: "TallyBigQueryTests", dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient"]),
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
     ]
 )
