@@ -53,6 +53,11 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "TallySources",
+            dependencies: ["TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP"]
+        ),
+
         // HTTP API: wires routes to the domain.
         .target(
             name: "TallyAPI",
@@ -66,7 +71,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyAPI", "TallyFastCGI", "TallyKMS", "TallyWarehouse", "TallyPipelines", "TallyTenants",
-                "TallyCrypto",
+                "TallyCrypto", "TallySources", "TallyHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,6 +96,13 @@ let package = Package(
         .testTarget(name: "TallyGoogleAuthTests", dependencies: ["TallyGoogleAuth", "TallyKMS", "TallyHTTPClient"]),
         .testTarget(name: "TallyBigQueryTests", dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient"]),
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
+        .testTarget(
+            name: "TallySourcesTests",
+            dependencies: [
+                "TallySources", "TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
 

@@ -1,5 +1,6 @@
 import TallyHTTP
 import TallyTenants
+import TallyWarehouse
 
 /// Resolves who a request acts as, from `X-API-Key` (a tenant) or `X-Admin-Key` (the operator).
 ///
@@ -37,5 +38,15 @@ struct RequestAuthentication: Sendable {
             return .operatorAdmin
         }
         return try self.tenant(request, actingOn: tenant)
+    }
+
+    /// Authenticates (admin or the tenant's own key), then checks the tenant exists; only the admin can
+    /// learn that it does not, since a tenant key for another tenant was already refused with 403.
+    func existingTenant(_ request: Request, _ text: String, warehouse: any Warehouse) throws -> TenantID {
+        _ = try adminOrTenant(request, actingOn: text)
+        guard let tenant = TenantID(text), try warehouse.datasetExists(text) else {
+            throw APIError.notFound("No such tenant.")
+        }
+        return tenant
     }
 }

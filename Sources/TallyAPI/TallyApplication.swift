@@ -16,6 +16,9 @@ public enum TallyApplication {
         ("POST", "/api/v1/tenants/{tenant_id}/api-keys"),
         ("GET", "/api/v1/tenants/{tenant_id}/api-keys"),
         ("DELETE", "/api/v1/tenants/{tenant_id}/api-keys/{api_key_id}"),
+        ("POST", "/api/v1/tenants/{tenant_id}/credentials"),
+        ("GET", "/api/v1/tenants/{tenant_id}/credentials"),
+        ("DELETE", "/api/v1/tenants/{tenant_id}/credentials/{credential_id}"),
     ]
 
     /// Builds the router. `checks` feed `/ready`.
@@ -29,6 +32,7 @@ public enum TallyApplication {
         OnboardingRoutes(services: services, auth: auth).register(in: &router)
         PipelineRoutes(services: services, auth: auth).register(in: &router)
         APIKeyRoutes(services: services, auth: auth).register(in: &router)
+        CredentialRoutes(services: services, auth: auth).register(in: &router)
         return router
     }
 }

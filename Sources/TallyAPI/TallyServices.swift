@@ -11,6 +11,7 @@ public struct TallyServices: Sendable {
     public var pipelines: PipelineService
     public var onboarding: OnboardingService
     public var apiKeys: APIKeyStore
+    public var credentials: CredentialStore
     public var authenticator: Authenticator
     public var keyCache: APIKeyCache
     public var logger: Logger
@@ -27,6 +28,7 @@ public struct TallyServices: Sendable {
         let keys = APIKeyStore(warehouse: warehouse, keyManagement: keyManagement)
         keyCache = cache
         apiKeys = keys
+        credentials = CredentialStore(warehouse: warehouse, keyManagement: keyManagement)
         authenticator = Authenticator(cache: cache, adminKeyHash: adminKeyHash) { tenant in try keys.keys(of: tenant) }
         onboarding = try OnboardingService(
             warehouse: warehouse, keys: keys, pipelines: pipelines, onKeysChanged: { cache.invalidate($0) })

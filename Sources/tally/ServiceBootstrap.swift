@@ -3,7 +3,10 @@ import Logging
 import TallyAPI
 import TallyHTTP
 import TallyKMS
+import TallyHTTPClient
 import TallyPipelines
+import TallySources
+import TallyTenants
 import TallyWarehouse
 
 /// Builds the application from the settings. Refuses to start on a missing or unreadable keyring: Tally
@@ -22,7 +25,10 @@ enum ServiceBootstrap {
         }
         let warehouse = try SQLiteWarehouse(root: settings.warehouseRoot)
         let catalog = TemplateCatalog(root: settings.configs)
-        let runner = PipelineRunner(warehouse: warehouse, catalog: catalog, logger: logger)
+        let sources = SourceRegistry(
+            extractors: CostSources.all(client: HTTPClient()),
+            credentials: CredentialStore(warehouse: warehouse, keyManagement: keyring))
+        let runner = PipelineRunner(warehouse: warehouse, catalog: catalog, sources: sources, logger: logger)
         let executor = RunExecutor(runner: runner, concurrency: settings.runConcurrency, logger: logger)
         let instanceID = "\(ProcessInfo.processInfo.hostName)/\(instance)/\(getpid())"
         let pipelines = PipelineService(runner: runner, executor: executor, instanceID: instanceID)

@@ -11,7 +11,7 @@ struct APIKeyRoutes: Sendable {
 
     func register(in router: inout Router) {
         router.add(.post, "/api/v1/tenants/{tenant_id}/api-keys") { request, path in
-            let tenant = try existingTenant(request, path["tenant_id"])
+            let tenant = try auth.existingTenant(request, path["tenant_id"], warehouse: services.warehouse)
             var expiresAt: Date?
             if !request.body.isEmpty {
                 let body = try JSONCoding.decodeBody([String: JSONValue].self, from: request)
@@ -32,12 +32,12 @@ struct APIKeyRoutes: Sendable {
             return .json(CreatedKey(apiKey: key, metadata: APIKeyMetadata(stored)), status: .created)
         }
         router.add(.get, "/api/v1/tenants/{tenant_id}/api-keys") { request, path in
-            let tenant = try existingTenant(request, path["tenant_id"])
+            let tenant = try auth.existingTenant(request, path["tenant_id"], warehouse: services.warehouse)
             let keys = try services.apiKeys.keys(of: tenant) ?? []
             return .json(["api_keys": keys.map(APIKeyMetadata.init)])
         }
         router.add(.delete, "/api/v1/tenants/{tenant_id}/api-keys/{api_key_id}") { request, path in
-            let tenant = try existingTenant(request, path["tenant_id"])
+            let tenant = try auth.existingTenant(request, path["tenant_id"], warehouse: services.warehouse)
             let keyID = path["api_key_id"]
             guard UUID(uuidString: keyID) != nil else { throw TenantError.keyNotFound }
             try services.apiKeys.revoke(keyID, of: tenant)
@@ -45,15 +45,6 @@ struct APIKeyRoutes: Sendable {
             services.keyCache.invalidate(tenant.value)
             return .json(["api_key_id": JSONValue.string(keyID), "is_active": .bool(false)])
         }
-    }
-
-    /// Authenticates, then checks the tenant exists (only the admin can learn that it does not).
-    private func existingTenant(_ request: Request, _ text: String) throws -> TenantID {
-        _ = try auth.adminOrTenant(request, actingOn: text)
-        guard let tenant = TenantID(text), try services.warehouse.datasetExists(text) else {
-            throw APIError.notFound("No such tenant.")
-        }
-        return tenant
     }
 
     struct CreatedKey: Encodable {

@@ -9,12 +9,14 @@ public struct PipelineRunner: Sendable {
     let warehouse: any Warehouse
     let catalog: TemplateCatalog
     let store: RunStore
+    let sources: SourceRegistry
     let logger: Logger
 
-    public init(warehouse: any Warehouse, catalog: TemplateCatalog, logger: Logger) {
+    public init(warehouse: any Warehouse, catalog: TemplateCatalog, sources: SourceRegistry = SourceRegistry(), logger: Logger) {
         self.warehouse = warehouse
         self.catalog = catalog
         self.store = RunStore(warehouse: warehouse)
+        self.sources = sources
         self.logger = logger
     }
 
@@ -37,7 +39,7 @@ public struct PipelineRunner: Sendable {
         let log = RunLog(warehouse: warehouse, dataset: dataset, runID: runID, options: options)
         var executor = StepExecutor(
             warehouse: warehouse, catalog: catalog, identity: identity, parameters: parameters.values,
-            options: options, log: log, staging: StagingPlan(dataset: dataset, runID: runID))
+            options: options, log: log, sources: sources, staging: StagingPlan(dataset: dataset, runID: runID))
         var rowsWritten = 0
         do {
             let template = try catalog.template(for: identity)

@@ -9,6 +9,7 @@ struct StepExecutor {
     let parameters: [String: WarehouseValue]
     let options: JobOptions
     let log: RunLog
+    let sources: SourceRegistry
     var staging: StagingPlan
 
     var dataset: String { identity.tenantID }
@@ -19,6 +20,7 @@ struct StepExecutor {
             switch step.type {
             case .query: return try runQuery(step)
             case .load: return try runLoad(step)
+            case .extract: return try runExtract(step)
             case .dataQuality:
                 try runChecks(step)
                 return nil
@@ -59,13 +61,37 @@ struct StepExecutor {
             .load(path: path, into: target.table)
     }
 
+    private mutating func runExtract(_ step: StepSpec) throws -> Int {
+        guard let extractor = sources.extractors[step.source ?? ""] else {
+            throw StepFailure(message: "step \(step.id): no source named '\(step.source ?? "")'")
+        }
+        var credential: SourceCredential?
+        if let provider = extractor.provider {
+            guard let resolver = sources.credentials,
+                let found = try resolver.activeCredential(tenantID: dataset, provider: provider)
+            else {
+                throw StepFailure(message: "no active \(provider) credential: add one with POST /api/v1/tenants/{tenant_id}/credentials")
+            }
+            credential = found
+        }
+        let target = try prepareDestination(step.destination ?? "", step: step, schema: extractor.schema)
+        var written = 0
+        let request = ExtractRequest(tenantID: dataset, parameters: parameters, credential: credential)
+        try extractor.extract(request) { rows in
+            guard !rows.isEmpty else { return }
+            try warehouse.insertRows(rows, into: target.table, options: options)
+            written += rows.count
+        }
+        return written
+    }
+
     /// Makes the staging table for `destination` ready for this step's write. Returns it, and whether it
     /// already exists (the step appends to it) or not (the step's query creates it).
     private mutating func prepareDestination(
         _ destination: String, step: StepSpec, schema: TableSchema?
     ) throws -> (table: TableRef, appendInto: Bool) {
         let stagingTable = try staging.stagingTable(for: destination)
-        let keepsExisting = step.writeDisposition == .append || step.partition != nil
+        let keepsExisting = step.writeDisposition == .append || step.partition != nil || step.replace != nil
         var exists: Bool
         if !staging.isStaged(destination) {
             let destinationTable = try TableRef(dataset: dataset, table: destination)
@@ -93,13 +119,19 @@ struct StepExecutor {
                 if let schema { try warehouse.createTable(stagingTable, schema: schema) }
             }
         }
-        if let partition = step.partition, exists {
-            let delete = SQLStatement(
-                "DELETE FROM \(stagingTable) WHERE \(partition.column) = @\(partition.parameter)",
-                parameters: parameters)
+        if exists, let predicate = try replacedRows(step) {
+            let delete = SQLStatement("DELETE FROM \(stagingTable) WHERE \(predicate)", parameters: parameters)
             _ = try warehouse.execute([delete], in: dataset, options: options)
         }
         return (stagingTable, exists)
+    }
+
+    /// The rows a write replaces: its partition, its `replace` predicate, or both.
+    private func replacedRows(_ step: StepSpec) throws -> String? {
+        var predicates: [String] = []
+        if let partition = step.partition { predicates.append("\(partition.column) = @\(partition.parameter)") }
+        if let replace = step.replace { predicates.append("(\(try resolve(replace)))") }
+        return predicates.isEmpty ? nil : predicates.joined(separator: " AND ")
     }
 
     private func runChecks(_ step: StepSpec) throws {

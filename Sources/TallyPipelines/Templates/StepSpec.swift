@@ -9,6 +9,8 @@ public struct StepSpec: Sendable, Decodable {
         case load
         /// Checks on `table`; an `error` check that fails fails the run.
         case dataQuality = "data_quality"
+        /// Rows from a provider (`source:` names a `SourceExtractor`), written to `destination`.
+        case extract
     }
 
     public var id: String
@@ -20,7 +22,11 @@ public struct StepSpec: Sendable, Decodable {
     /// Restricts a `WRITE_TRUNCATE` to one partition: rows whose `column` equals the parameter are replaced,
     /// the others kept, as BigQuery does with a partition decorator.
     public var partition: PartitionSpec?
-    /// For load steps: the file, relative to the configs directory.
+    /// Restricts a write to the rows matching this predicate (template SQL, may use `@parameters`): they
+    /// are deleted and replaced, every other row is kept. This is how a run replaces exactly one source's
+    /// rows for its dates in a table several sources share.
+    public var replace: String?
+    /// For load steps: the file, relative to the configs directory. For extract steps: the extractor.
     public var source: String?
     /// For load steps: the schema file, relative to the configs directory.
     public var schema: String?
@@ -29,7 +35,7 @@ public struct StepSpec: Sendable, Decodable {
     public var checks: [CheckSpec]
 
     enum CodingKeys: String, CodingKey {
-        case id, type, sql, destination, partition, source, schema, table, checks
+        case id, type, sql, destination, partition, replace, source, schema, table, checks
         case dependsOn = "depends_on"
         case writeDisposition = "write_disposition"
     }
@@ -43,6 +49,7 @@ public struct StepSpec: Sendable, Decodable {
         destination = try container.decodeIfPresent(String.self, forKey: .destination)
         writeDisposition = try container.decodeIfPresent(WriteDisposition.self, forKey: .writeDisposition) ?? .truncate
         partition = try container.decodeIfPresent(PartitionSpec.self, forKey: .partition)
+        replace = try container.decodeIfPresent(String.self, forKey: .replace)
         source = try container.decodeIfPresent(String.self, forKey: .source)
         schema = try container.decodeIfPresent(String.self, forKey: .schema)
         table = try container.decodeIfPresent(String.self, forKey: .table)
@@ -51,7 +58,8 @@ public struct StepSpec: Sendable, Decodable {
 
     public init(
         id: String, type: Kind, dependsOn: [String] = [], sql: SQLText? = nil, destination: String? = nil,
-        writeDisposition: WriteDisposition = .truncate, partition: PartitionSpec? = nil, source: String? = nil,
+        writeDisposition: WriteDisposition = .truncate, partition: PartitionSpec? = nil, replace: String? = nil,
+        source: String? = nil,
         schema: String? = nil, table: String? = nil, checks: [CheckSpec] = []
     ) {
         self.id = id
@@ -61,6 +69,7 @@ public struct StepSpec: Sendable, Decodable {
         self.destination = destination
         self.writeDisposition = writeDisposition
         self.partition = partition
+        self.replace = replace
         self.source = source
         self.schema = schema
         self.table = table

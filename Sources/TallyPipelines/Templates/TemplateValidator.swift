@@ -41,6 +41,10 @@ enum TemplateValidator {
             guard step.source != nil, step.schema != nil, let destination = step.destination,
                 Identifier.isValid(destination)
             else { throw fail("\(step.id): load steps need source, schema and destination") }
+        case .extract:
+            guard let source = step.source, !source.isEmpty, let destination = step.destination,
+                Identifier.isValid(destination)
+            else { throw fail("\(step.id): extract steps need source and destination") }
         case .dataQuality:
             guard let table = step.table, Identifier.isValid(table), !step.checks.isEmpty else {
                 throw fail("\(step.id): data_quality steps need a table and checks")
