@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import TallyAPI
 import TallyHTTP
-import TallyKMS
 import TallyHTTPClient
+import TallyKMS
 import TallyPipelines
 import TallySources
 import TallyTenants

@@ -13,7 +13,9 @@ struct CredentialRoutes: Sendable {
             let created = try services.credentials.create(input, for: tenant)
             services.logger.info(
                 "credential added",
-                metadata: ["tenant": "\(tenant)", "provider": "\(created.provider)", "credential": "\(created.credentialID)"])
+                metadata: [
+                    "tenant": "\(tenant)", "provider": "\(created.provider)", "credential": "\(created.credentialID)",
+                ])
             return .json(created, status: .created)
         }
         router.add(.get, "/api/v1/tenants/{tenant_id}/credentials") { request, path in

@@ -12,7 +12,9 @@ public struct PipelineRunner: Sendable {
     let sources: SourceRegistry
     let logger: Logger
 
-    public init(warehouse: any Warehouse, catalog: TemplateCatalog, sources: SourceRegistry = SourceRegistry(), logger: Logger) {
+    public init(
+        warehouse: any Warehouse, catalog: TemplateCatalog, sources: SourceRegistry = SourceRegistry(), logger: Logger
+    ) {
         self.warehouse = warehouse
         self.catalog = catalog
         self.store = RunStore(warehouse: warehouse)

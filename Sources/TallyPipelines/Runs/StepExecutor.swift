@@ -70,7 +70,9 @@ struct StepExecutor {
             guard let resolver = sources.credentials,
                 let found = try resolver.activeCredential(tenantID: dataset, provider: provider)
             else {
-                throw StepFailure(message: "no active \(provider) credential: add one with POST /api/v1/tenants/{tenant_id}/credentials")
+                throw StepFailure(
+                    message:
+                        "no active \(provider) credential: add one with POST /api/v1/tenants/{tenant_id}/credentials")
             }
             credential = found
         }

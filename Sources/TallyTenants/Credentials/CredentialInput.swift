@@ -36,7 +36,8 @@ public struct CredentialInput: Sendable {
         }
         let expectedType = provider == "gcp" ? "service_account" : "api_key"
         guard credentialType == expectedType else {
-            throw .badRequest(code: "invalid_credential_type", "A \(provider) credential must be of type \(expectedType).")
+            throw .badRequest(
+                code: "invalid_credential_type", "A \(provider) credential must be of type \(expectedType).")
         }
         guard value.utf8.count <= Self.maxValueBytes else {
             throw .badRequest(code: "invalid_credential", "Field 'value' is too large.")

@@ -18,7 +18,8 @@ public struct CredentialStore: CredentialResolver {
     }
 
     /// Stores a new active credential; adding one for a provider rotates to it (the newest active wins).
-    public func create(_ input: CredentialInput, for tenant: TenantID, now: Date = Date()) throws -> CredentialMetadata {
+    public func create(_ input: CredentialInput, for tenant: TenantID, now: Date = Date()) throws -> CredentialMetadata
+    {
         let id = UUID().uuidString.lowercased()
         let encrypted = try keyManagement.encrypt(
             Array(input.value.utf8), aad: AAD.make(tenantID: tenant.value, table: Self.table, rowID: id))
@@ -29,7 +30,8 @@ public struct CredentialStore: CredentialResolver {
             "settings": .json(settings), "created_at": .timestamp(now), "updated_at": .timestamp(now),
             "is_active": .bool(true),
         ]
-        try warehouse.insertRows([row], into: TableRef(dataset: tenant.value, table: Self.table), options: options(tenant))
+        try warehouse.insertRows(
+            [row], into: TableRef(dataset: tenant.value, table: Self.table), options: options(tenant))
         guard let stored = try list(tenant).first(where: { $0.credentialID == id }) else {
             throw WarehouseError.io("credential vanished after insert")
         }
@@ -71,8 +73,9 @@ public struct CredentialStore: CredentialResolver {
         else { return nil }
         let secret = try keyManagement.decrypt(
             ciphertext, aad: AAD.make(tenantID: tenantID, table: Self.table, rowID: id))
-        let settings = (try? JSONDecoder().decode(
-            [String: JSONValue].self, from: Data((row["settings"]?.stringValue ?? "{}").utf8))) ?? [:]
+        let settings =
+            (try? JSONDecoder().decode(
+                [String: JSONValue].self, from: Data((row["settings"]?.stringValue ?? "{}").utf8))) ?? [:]
         return SourceCredential(
             credentialID: id, provider: provider, credentialType: row["credential_type"]?.stringValue ?? "",
             secret: String(decoding: secret, as: UTF8.self), settings: settings)

@@ -30,7 +30,8 @@ enum CredentialValidation {
         guard field("private_key")?.contains("-----BEGIN PRIVATE KEY-----") == true else {
             throw invalid("private_key must be a PEM PKCS#8 key.")
         }
-        guard let tokenURI = field("token_uri"), tokenURI.hasPrefix("https://") || tokenURI.hasPrefix("http://127.0.0.1")
+        guard let tokenURI = field("token_uri"),
+            tokenURI.hasPrefix("https://") || tokenURI.hasPrefix("http://127.0.0.1")
         else { throw invalid("token_uri must be an https URL.") }
     }
 
@@ -38,7 +39,8 @@ enum CredentialValidation {
         guard value.hasPrefix(prefix), value.utf8.count >= prefix.utf8.count + 16,
             value.unicodeScalars.allSatisfy({ $0.isASCII && !$0.properties.isWhitespace && $0.value >= 0x21 })
         else {
-            throw invalid("\(provider) cost data needs an admin key (\(prefix)…); ordinary keys are refused by those endpoints.")
+            throw invalid(
+                "\(provider) cost data needs an admin key (\(prefix)…); ordinary keys are refused by those endpoints.")
         }
     }
 
