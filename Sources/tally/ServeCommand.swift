@@ -38,7 +38,7 @@ struct ServeCommand: ParsableCommand {
         guard workers >= 1, workers <= 512 else { throw ValidationError("--workers must be between 1 and 512") }
         guard maxBodyBytes >= 0 else { throw ValidationError("--max-body-bytes must not be negative") }
 
-        let application = try ServiceBootstrap.makeApplication(instance: instance, logger: logger)
+        let (application, onStop) = try ServiceBootstrap.makeApplication(instance: instance, logger: logger)
         let server = FastCGIServer(
             configuration: .init(
                 listen: address, workers: workers, maxBodyBytes: maxBodyBytes,
@@ -46,6 +46,7 @@ struct ServeCommand: ParsableCommand {
             responder: application, logger: logger)
         do {
             let drained = try server.run()
+            onStop()
             if !drained { throw ExitCode(1) }
         } catch let error as ListenError {
             logger.critical("cannot listen: \(error.message)")

@@ -12,7 +12,8 @@ import TallyWarehouse
 /// Builds the application from the settings. Refuses to start on a missing or unreadable keyring: Tally
 /// never falls back to storing secrets unencrypted.
 enum ServiceBootstrap {
-    static func makeApplication(instance: String, logger: Logger) throws -> Router {
+    /// The router, and what to do once the server has stopped.
+    static func makeApplication(instance: String, logger: Logger) throws -> (Router, onStop: () -> Void) {
         let settings = try ServiceSettings()
         if settings.adminKeyHash == nil {
             logger.warning("TALLY_ADMIN_KEY_SHA256 is not set: onboarding is disabled on this instance")
@@ -46,6 +47,6 @@ enum ServiceBootstrap {
                 (try? keyring.decrypt(keyring.encrypt([1], aad: [2]), aad: [2])) == [1]
             },
         ]
-        return TallyApplication.router(services: services, instance: instance, checks: checks)
+        return (TallyApplication.router(services: services, instance: instance, checks: checks), executor.stop)
     }
 }

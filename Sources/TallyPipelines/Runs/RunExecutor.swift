@@ -54,6 +54,23 @@ public final class RunExecutor: Sendable {
         available.signal()
     }
 
+    /// Called when the instance stops: fails every run it still holds, so their pipelines can run again
+    /// at once instead of after the reaper's bound. A run still executing cannot publish afterwards, since
+    /// its promotion requires the RUNNING status.
+    public func stop() {
+        queue.withLock { $0.removeAll() }
+        let runs = held.withLock { $0 }
+        for (runID, tenantID) in runs {
+            _ = try? store.transition(
+                runID, tenantID: tenantID, from: [.pending, .running], to: .failed,
+                set: [
+                    "ended_at": .timestamp(Date()),
+                    "error_message": .string("the instance running it stopped; start the run again"),
+                ])
+        }
+        if !runs.isEmpty { logger.warning("failed unfinished runs at stop", metadata: ["runs": "\(runs.count)"]) }
+    }
+
     private func work() {
         while true {
             available.wait()
