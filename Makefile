@@ -4,7 +4,7 @@
 #   make run      build (release), init .tally/, nginx on https://127.0.0.1:8443 + 2 instances
 #   make test     install packages, lint, debug build, all tests (incl. Tests/DeploymentTests)
 #   make bench    benchmarks (bench/run.sh; not part of make test)
-#   make build    swift build -c $(CONFIG)   (CONFIG=release by default; CONFIG=debug)
+#   make build    swift build -c $(CONFIG) (CONFIG=release by default, statically linked Swift runtime)
 #   make lint     swift format lint --strict; fails on any finding
 #   make format   swift format in place
 #   make clean    build products and the rendered dev nginx config (.tally/nginx); keeps the rest
@@ -29,7 +29,7 @@ bench:
 	bash bench/run.sh
 
 build:
-	swift build -c $(CONFIG)
+	swift build -c $(CONFIG) $(if $(filter release,$(CONFIG)),--static-swift-stdlib)
 
 lint:
 	scripts/lint.sh

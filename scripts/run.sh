@@ -47,9 +47,9 @@ echo $$ >"$lock"
 "$repo_root/scripts/ensure-packages.sh" libfcgi-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev nginx openssl curl
 
 if [[ -z "${TALLY_BIN:-}" ]]; then
-    say "building (swift build -c release)"
-    (cd "$repo_root" && swift build -c release)
-    TALLY_BIN="$(cd "$repo_root" && swift build -c release --show-bin-path)/tally"
+    say "building (swift build -c release --static-swift-stdlib: the Swift runtime linked in, no toolchain needed where it runs)"
+    (cd "$repo_root" && swift build -c release --static-swift-stdlib)
+    TALLY_BIN="$(cd "$repo_root" && swift build -c release --static-swift-stdlib --show-bin-path)/tally"
 fi
 [[ -x "$TALLY_BIN" ]] || { say "no executable at $TALLY_BIN"; exit 1; }
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"

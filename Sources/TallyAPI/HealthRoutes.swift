@@ -25,9 +25,9 @@ public struct HealthRoutes: Sendable {
     }
 
     public func register(in router: inout Router) {
-        router.add(.get, "/health") { [instance] _, _ in
-            .json(["status": "ok", "instance": instance])
-        }
+        // Liveness is probed constantly; its body never changes, so it is encoded once.
+        let health = Response.json(["status": "ok", "instance": instance])
+        router.add(.get, "/health") { _, _ in health }
         router.add(.get, "/ready") { [checks, instance] _, _ in
             var results: [String: String] = [:]
             for check in checks { results[check.name] = check.probe() ? "ok" : "failing" }

@@ -20,7 +20,7 @@ public struct RequestHead: Sendable, Equatable {
             path: path,
             pathSegments: pathSegments,
             query: query,
-            headers: HTTPHeaders(headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
+            headers: HTTPHeaders(headers.map { ($0.key, $0.value) }),
             body: body,
             requestID: requestID,
             remoteAddress: remoteAddress

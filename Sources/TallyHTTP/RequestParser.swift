@@ -64,11 +64,23 @@ public struct RequestParser: Sendable {
         return .success(head)
     }
 
-    /// `HTTP_X_API_KEY` → `X-Api-Key`; `CONTENT_TYPE` → `Content-Type`.
+    /// `HTTP_X_API_KEY` → `X-Api-Key`; `CONTENT_TYPE` → `Content-Type`. One pass over the bytes: it runs
+    /// for every header of every request.
     static func headerName(fromParam name: String) -> String {
-        let bare = name.hasPrefix("HTTP_") ? String(name.dropFirst(5)) : name
-        return bare.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }
-            .joined(separator: "-")
+        var bytes = Array(name.utf8)
+        if bytes.starts(with: [0x48, 0x54, 0x54, 0x50, 0x5F]) { bytes.removeFirst(5) }
+        var startOfWord = true
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == 0x5F {
+                bytes[index] = 0x2D
+                startOfWord = true
+            } else {
+                if !startOfWord, byte >= 0x41, byte <= 0x5A { bytes[index] = byte | 0x20 }
+                startOfWord = false
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

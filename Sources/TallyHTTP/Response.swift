@@ -22,19 +22,22 @@ public struct Response: Sendable {
 
     /// The CGI form libfcgi writes to nginx: a `Status:` line, headers, a blank line, the body.
     public func cgiBytes() -> [UInt8] {
-        var head = "Status: \(status.code) \(status.reason)\r\n"
+        var output: [UInt8] = []
+        output.reserveCapacity(128 + body.count)
+        func append(_ text: String) { output.append(contentsOf: text.utf8) }
+        append("Status: \(status.code) \(status.reason)\r\n")
         var hasLength = false
         for (name, value) in headers {
-            if name.lowercased() == "content-length" { hasLength = true }
-            head += "\(name): \(Self.sanitized(value))\r\n"
+            if !hasLength, name.utf8.count == 14, name.lowercased() == "content-length" { hasLength = true }
+            append(name)
+            append(": ")
+            // Header values never carry CR or LF, so no input can split a response.
+            output.append(contentsOf: value.utf8.lazy.filter { $0 != 0x0D && $0 != 0x0A })
+            append("\r\n")
         }
-        if !hasLength { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        return Array(head.utf8) + body
-    }
-
-    /// Header values never carry CR or LF, so no input can split a response.
-    private static func sanitized(_ value: String) -> String {
-        String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+        if !hasLength { append("Content-Length: \(body.count)\r\n") }
+        append("\r\n")
+        output.append(contentsOf: body)
+        return output
     }
 }

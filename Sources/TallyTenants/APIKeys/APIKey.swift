@@ -16,14 +16,15 @@ public enum APIKey {
     /// The tenant a well-formed key claims; nil for anything that cannot be a key, which is refused
     /// without touching the warehouse.
     public static func tenant(of key: String) -> TenantID? {
-        guard key.utf8.count <= 50 + marker.utf8.count + randomLength,
-            let range = key.range(of: marker, options: .backwards)
+        // Byte-level on purpose: this runs on every authenticated request, before any hashing.
+        let bytes = Array(key.utf8)
+        let markerBytes = Array(marker.utf8)
+        let secretStart = bytes.count - randomLength
+        let tenantEnd = secretStart - markerBytes.count
+        guard tenantEnd >= 3, tenantEnd <= 50, bytes[tenantEnd..<secretStart].elementsEqual(markerBytes),
+            bytes[secretStart...].allSatisfy({ ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
         else { return nil }
-        let secret = key[range.upperBound...]
-        guard secret.utf8.count == randomLength,
-            secret.utf8.allSatisfy({ ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
-        else { return nil }
-        return TenantID(String(key[..<range.lowerBound]))
+        return TenantID(String(decoding: bytes[..<tenantEnd], as: UTF8.self))
     }
 
     /// The lookup hash stored in `api_keys.api_key_hash`.
