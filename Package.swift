@@ -71,7 +71,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyAPI", "TallyFastCGI", "TallyKMS", "TallyWarehouse", "TallyPipelines", "TallyTenants",
-                "TallyCrypto", "TallySources", "TallyHTTPClient",
+                "TallyCrypto", "TallySources", "TallyHTTPClient", "TallyGoogleAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,8 +99,8 @@ let package = Package(
         .testTarget(
             name: "TallySourcesTests",
             dependencies: [
-                "TallySources", "TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP",
-                .product(name: "Logging", package: "swift-log"),
+                "TallySources", "TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP", "TallyTenants",
+                "TallyKMS", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

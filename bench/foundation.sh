@@ -44,24 +44,20 @@ bench_init foundation
 
 # --- build -------------------------------------------------------------------------------------
 
-C_BIN=$BENCH_WORK/responder
-bench_log "building the C responder"
-gcc -O2 -pthread -Wall -Wextra -o "$C_BIN" "$BENCH_DIR/c-responder/responder.c" -lfcgi ||
-    bench_die "building bench/c-responder/responder.c failed"
+bench_build_c_responder  # sets C_BIN
+bench_require_tally      # TALLY_BIN, built with `swift build -c release` when unset
 
-if [[ -z ${TALLY_BIN:-} ]]; then
-    bench_log "TALLY_BIN not set; building tally (swift build -c release)"
-    (cd "$REPO_ROOT" && timeout "${BENCH_BUILD_TIMEOUT:-2400}" swift build -c release) >&2 ||
-        bench_die "swift build -c release failed"
-    TALLY_BIN=$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/tally
-fi
-[[ -x $TALLY_BIN ]] || bench_die "tally binary $TALLY_BIN not found or not executable"
+# kB figures → MB, maxima and sums over a space-separated list of instances.
+mb() { bench_calc '%.1f' "$1 / 1024"; }
+max_kb() { tr ' ' '\n' <<<"$1" | awk 'NF && $1 > m {m = $1} END {print m + 0}'; }
+sum_kb() { tr ' ' '\n' <<<"$1" | awk 'NF {s += $1} END {print s + 0}'; }
+per_instance_mb() { tr ' ' '\n' <<<"$1" | awk 'NF {printf "%s%.1f", (n++ ? "/" : ""), $1 / 1024}'; }
 
 # --- start the responders ------------------------------------------------------------------------
 
 KINDS=(tally c)
 declare -A NAME=([tally]="tally" [c]="C libfcgi")
-declare -A PIDS SOCKS PORT IDLE_KB BODY
+declare -A PIDS SOCKS PORT IDLE_KB IDLE_PARTS BODY
 
 TALLY_HOME_DIR=$BENCH_RUN/tally-home
 bench_tally_home "$TALLY_HOME_DIR"
@@ -72,7 +68,7 @@ for kind in "${KINDS[@]}"; do
     for ((i = 1; i <= BENCH_INSTANCES; i++)); do
         sock=$BENCH_RUN/sock/$kind-$i.sock
         if [[ $kind == tally ]]; then
-            bench_tally_serve "tally-$i" "$sock" "$TALLY_HOME_DIR" "$BENCH_WORKERS"
+            bench_tally_serve "tally-$i" "$sock" "$TALLY_HOME_DIR" "$BENCH_WORKERS" "$i"
         else
             bench_bg "c-$i" "$C_BIN" "$sock" "$BENCH_WORKERS"
         fi
@@ -102,6 +98,11 @@ for kind in "${KINDS[@]}"; do
         bench_alive "$pid" || { cat "$BENCH_RUN/logs/$kind-$i.log" >&2; bench_die "$kind-$i exited at start"; }
         IDLE_KB[$kind]+="$(bench_status_kb "$pid" VmRSS) "
     done
+    # What the first instance's idle RSS is made of: private anonymous memory, mapped files (the
+    # binary and shared libraries, shared between instances) and PSS (shared pages divided among
+    # the processes that map them).
+    pid=${PIDS[$kind]%% *}
+    IDLE_PARTS[$kind]="RSS $(mb "$(bench_status_kb "$pid" VmRSS)") MB = anon $(mb "$(bench_status_kb "$pid" RssAnon)") + files $(mb "$(bench_status_kb "$pid" RssFile)"); PSS $(mb "$(awk '$1 == "Pss:" {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)") MB"
 done
 
 # --- nginx, smoke test, warm-up ------------------------------------------------------------------
@@ -193,7 +194,6 @@ done
 
 declare -A HWM_KB POST_KB
 CRASHED=()
-CRASH_LOGS=()
 for kind in "${KINDS[@]}"; do
     HWM_KB[$kind]=""
     POST_KB[$kind]=""
@@ -205,7 +205,6 @@ for kind in "${KINDS[@]}"; do
             POST_KB[$kind]+="$(bench_status_kb "$pid" VmRSS) "
         else
             CRASHED+=("$kind-$i (pid $pid)")
-            CRASH_LOGS+=("$BENCH_RUN/logs/$kind-$i.log")
         fi
     done
 done
@@ -213,16 +212,6 @@ for kind in "${KINDS[@]}"; do
     bench_alive "${PIDS[nginx-$kind]}" || CRASHED+=("nginx-$kind")
 done
 
-upstream_errors() { # error-level lines in a stack's nginx log
-    local log=$BENCH_RUN/nginx-$1/logs/error.log
-    [[ -f $log ]] || { echo 0; return; }
-    grep -cE '\[(error|crit|alert|emerg)\]' "$log" || true
-}
-
-mb() { bench_calc '%.1f' "$1 / 1024"; }
-max_kb() { tr ' ' '\n' <<<"$1" | awk 'NF && $1 > m {m = $1} END {print m + 0}'; }
-sum_kb() { tr ' ' '\n' <<<"$1" | awk 'NF {s += $1} END {print s + 0}'; }
-per_instance_mb() { tr ' ' '\n' <<<"$1" | awk 'NF {printf "%s%.1f", (n++ ? "/" : ""), $1 / 1024}'; }
 
 # --- report ------------------------------------------------------------------------------------
 
@@ -248,6 +237,8 @@ for kind in "${KINDS[@]}"; do
 done
 bench_say "(RSS columns are per instance: instance 1/instance 2. Idle = VmRSS ${BENCH_IDLE_SETTLE}s after start, before any request;"
 bench_say " peak = VmHWM after all runs; after = VmRSS after all runs.)"
+swift_runtime=$(ldd "$TALLY_BIN" 2>/dev/null | grep -q libswiftCore && echo "dynamic Swift runtime" || echo "static Swift runtime")
+bench_say "idle instance 1: tally ${IDLE_PARTS[tally]} ($swift_runtime); C ${IDLE_PARTS[c]}"
 
 RPS_RATIO=""
 if [[ -n ${BEST_RPS[tally]:-} && -n ${BEST_RPS[c]:-} ]]; then
@@ -273,28 +264,16 @@ if (( idle_max <= TARGET_IDLE_RSS_MB * 1024 )); then
 else
     bench_say "FAIL  idle tally instance $(mb "$idle_max") MB RSS > $TARGET_IDLE_RSS_MB MB (largest of $BENCH_INSTANCES)"
 fi
-for kind in "${KINDS[@]}"; do
-    n=$(upstream_errors "$kind")
-    if ((n > 0)); then
-        bench_say "WARN  nginx → ${NAME[$kind]}: $n error lines in its error.log, e.g.:"
-        grep -E '\[(error|crit|alert|emerg)\]' "$BENCH_RUN/nginx-$kind/logs/error.log" | head -n 3 |
-            sed 's/^/        /' | while IFS= read -r l; do bench_say "$l"; done
-    fi
-done
 if ((MAX_BUSY >= BUSY_WARN)); then
     bench_say "WARN  the host was up to ${MAX_BUSY}% busy (other processes) just before a run: figures are noisy; rerun on a quiet host"
 fi
-if ((${#CRASHED[@]})); then
-    bench_say "CRASH ${CRASHED[*]} exited during the benchmark"
-    for log in "${CRASH_LOGS[@]}"; do
-        bench_say "      last lines of ${log##*/}:"
-        tail -n 15 "$log" | while IFS= read -r l; do bench_say "        $l"; done
-    done
-fi
+# WARN lines for nginx error-log lines and tally warnings, CRASH lines for any process that died.
+PROBLEMS=0
+bench_report_problems || PROBLEMS=1
 
 bench_finish
 
-if ((${#CRASHED[@]} || FAILED_RUNS)); then
+if ((${#CRASHED[@]} || PROBLEMS || FAILED_RUNS)); then
     BENCH_KEEP=1
     exit 1
 fi

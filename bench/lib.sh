@@ -214,12 +214,15 @@ bench_tally_home() {
     export TALLY_ADMIN_KEY_SHA256
 }
 
-# bench_tally_serve LABEL SOCKET HOME THREADS — starts `tally serve` in the background; BG_PID.
+# bench_tally_serve LABEL SOCKET HOME THREADS [INSTANCE] — starts `tally serve` in the background;
+# BG_PID. INSTANCE (default: tally's own default) names the instance in its logs and /health.
 bench_tally_serve() {
-    local label=$1 sock=$2 home=$3 threads=$4
+    local label=$1 sock=$2 home=$3 threads=$4 instance=${5:-}
+    local extra=()
+    if [[ -n $instance ]]; then extra=(--instance "$instance"); fi
     bench_bg "$label" env TALLY_HOME="$home" TALLY_ADMIN_KEY_SHA256="$TALLY_ADMIN_KEY_SHA256" \
         TALLY_CONFIGS="${TALLY_CONFIGS:-$REPO_ROOT/configs}" \
-        "$TALLY_BIN" serve --listen "$sock" --workers "$threads"
+        "$TALLY_BIN" serve --listen "$sock" --workers "$threads" "${extra[@]}"
 }
 
 # Converts a wrk duration ("812.00us", "3.21ms", "1.02s", "1.50m") to milliseconds.
@@ -277,4 +280,165 @@ bench_finish() {
     local dest=$BENCH_OUT/$BENCH_NAME-$BENCH_STAMP.txt
     cp "$BENCH_REPORT" "$dest"
     bench_log "report written to ${dest#"$REPO_ROOT"/}"
+}
+
+# --- Shared by foundation and the benchmarks after it ------------------------------------------
+
+# The release build flags of `make build` (and run.sh): static Swift runtime unless BENCH_STATIC=0.
+bench_release_args() {
+    BENCH_RELEASE_ARGS=(-c release)
+    if [[ ${BENCH_STATIC:-1} != 0 ]]; then BENCH_RELEASE_ARGS+=(--static-swift-stdlib); fi
+}
+
+# bench_require_tally — checks TALLY_BIN, building it (`swift build -c release
+# --static-swift-stdlib`, as `make build`) when it is unset.
+bench_require_tally() {
+    if [[ -z ${TALLY_BIN:-} ]]; then
+        bench_release_args
+        bench_log "TALLY_BIN not set; building tally (swift build ${BENCH_RELEASE_ARGS[*]})"
+        (cd "$REPO_ROOT" && timeout "${BENCH_BUILD_TIMEOUT:-2400}" swift build "${BENCH_RELEASE_ARGS[@]}") >&2 ||
+            bench_die "swift build ${BENCH_RELEASE_ARGS[*]} failed"
+        TALLY_BIN=$(cd "$REPO_ROOT" && swift build "${BENCH_RELEASE_ARGS[@]}" --show-bin-path)/tally
+    fi
+    [[ -x $TALLY_BIN ]] || bench_die "tally binary $TALLY_BIN not found or not executable"
+}
+
+# bench_require_tally_bench — checks TALLY_BENCH_BIN (the measuring client, bench/swift), building it
+# when unset: `TALLY_BENCHMARKS=1 swift build -c release --product tally-bench` (plus
+# `--scratch-path $BENCH_SCRATCH` when set). The target exists only with TALLY_BENCHMARKS=1.
+bench_require_tally_bench() {
+    if [[ -z ${TALLY_BENCH_BIN:-} ]]; then
+        bench_release_args
+        local args=("${BENCH_RELEASE_ARGS[@]}")
+        if [[ -n ${BENCH_SCRATCH:-} ]]; then args+=(--scratch-path "$BENCH_SCRATCH"); fi
+        bench_log "TALLY_BENCH_BIN not set; building it (TALLY_BENCHMARKS=1 swift build ${args[*]} --product tally-bench)"
+        (cd "$REPO_ROOT" && TALLY_BENCHMARKS=1 timeout "${BENCH_BUILD_TIMEOUT:-2400}" \
+            swift build "${args[@]}" --product tally-bench) >&2 || bench_die "building tally-bench failed"
+        TALLY_BENCH_BIN=$(cd "$REPO_ROOT" && TALLY_BENCHMARKS=1 swift build "${args[@]}" --show-bin-path)/tally-bench
+    fi
+    [[ -x $TALLY_BENCH_BIN ]] || bench_die "tally-bench binary $TALLY_BENCH_BIN not found or not executable"
+}
+
+# bench_build_c_responder — compiles bench/c-responder/responder.c to bench/.work/responder; sets C_BIN.
+bench_build_c_responder() {
+    C_BIN=$BENCH_WORK/responder
+    bench_log "building the C responder"
+    # Into a temporary name first: writing over a binary that is running fails (ETXTBSY).
+    gcc -O2 -pthread -Wall -Wextra -o "$C_BIN.$$" "$BENCH_DIR/c-responder/responder.c" -lfcgi &&
+        mv -f "$C_BIN.$$" "$C_BIN" ||
+        bench_die "building bench/c-responder/responder.c failed"
+}
+
+# bench_tally_admin_home DIR — bench_tally_home, then uses the admin key that `tally init` wrote (the
+# benchmarks that onboard need it, so an inherited TALLY_ADMIN_KEY_SHA256 is ignored). Sets
+# BENCH_TALLY_HOME and BENCH_ADMIN_HEADER (a curl header file `X-Admin-Key: ...`, mode 0600).
+bench_tally_admin_home() {
+    BENCH_TALLY_HOME=$1
+    bench_tally_home "$BENCH_TALLY_HOME"
+    [[ -s $BENCH_TALLY_HOME/admin-key && -s $BENCH_TALLY_HOME/admin-key.sha256 ]] ||
+        bench_die "tally init wrote no admin key in $BENCH_TALLY_HOME"
+    TALLY_ADMIN_KEY_SHA256=$(tr -d ' \n' <"$BENCH_TALLY_HOME/admin-key.sha256")
+    export TALLY_ADMIN_KEY_SHA256
+    BENCH_ADMIN_HEADER=$BENCH_RUN/admin.header
+    (umask 077 && printf 'X-Admin-Key: %s\n' "$(tr -d ' \n' <"$BENCH_TALLY_HOME/admin-key")" >"$BENCH_ADMIN_HEADER")
+}
+
+# bench_start_stack KIND COUNT THREADS — starts COUNT responders of KIND (`tally`: `tally serve
+# --instance i` on BENCH_TALLY_HOME; `c`: the C responder) on unix sockets in the run dir and waits
+# for the sockets. Sets STACK_PIDS and STACK_SOCKS (space-separated; labels KIND-1, KIND-2, ...).
+bench_start_stack() {
+    local kind=$1 count=$2 threads=$3 i sock
+    STACK_PIDS=""
+    STACK_SOCKS=""
+    for ((i = 1; i <= count; i++)); do
+        sock=$BENCH_RUN/sock/$kind-$i.sock
+        if [[ $kind == tally ]]; then
+            bench_tally_serve "tally-$i" "$sock" "$BENCH_TALLY_HOME" "$threads" "$i"
+        else
+            bench_bg "c-$i" "$C_BIN" "$sock" "$threads"
+        fi
+        STACK_PIDS+="$BG_PID "
+        STACK_SOCKS+="$sock "
+    done
+    i=0
+    for sock in $STACK_SOCKS; do
+        i=$((i + 1))
+        if ! bench_wait_for "$BENCH_START_TIMEOUT" "$kind-$i socket $sock" test -S "$sock"; then
+            cat "$BENCH_RUN/logs/$kind-$i.log" >&2 || true
+            bench_die "$kind-$i did not create its socket"
+        fi
+    done
+}
+
+# bench_onboard BASE_URL TENANT — onboards TENANT with the admin key (bench_tally_admin_home) and
+# prints its API key; returns 1 (with the reply logged) unless the answer is 201 with a key.
+bench_onboard() {
+    local base=$1 tenant=$2 out code key
+    out=$BENCH_RUN/logs/onboard-$tenant.json
+    code=$(curl -sk --max-time 60 -o "$out" -w '%{http_code}' -H @"$BENCH_ADMIN_HEADER" \
+        -H 'Content-Type: application/json' -d "{\"tenant_id\":\"$tenant\"}" \
+        "$base/api/v1/customers/onboard") || true
+    key=$(sed -n 's/.*"api_key" *: *"\([^"]*\)".*/\1/p' "$out" 2>/dev/null || true)
+    if [[ $code != 201 || -z $key ]]; then
+        bench_log "onboarding $tenant: HTTP $code $(head -c 300 "$out" 2>/dev/null || true)"
+        return 1
+    fi
+    echo "$key"
+}
+
+# bench_header TITLE — the report's first lines: title and date, host, versions, load average.
+bench_header() {
+    local rev dirty
+    rev=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "no commit")
+    dirty=$(git -C "$REPO_ROOT" status --porcelain 2>/dev/null | grep -q . && echo "+local changes" || true)
+    bench_say "$1 — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    bench_say "host: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+        "$(nginx -v 2>&1 | sed 's/^nginx version: //'); wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'); tally $rev $dirty"
+    local bin
+    for bin in ${TALLY_BIN:-} ${TALLY_BENCH_BIN:-}; do
+        [[ -x $bin ]] && bench_say "binary: ${bin#"$REPO_ROOT"/} built $(date -u -r "$bin" '+%Y-%m-%d %H:%M:%S UTC')"
+    done
+    return 0
+}
+
+# bench_result FILE OP FIELD — FIELD of the `RESULT op=OP ...` line that tally-bench printed to FILE.
+bench_result() {
+    awk -v op="op=$2" -v f="$3" '$1 == "RESULT" && $2 == op {
+        for (i = 3; i <= NF; i++) { n = index($i, "="); if (substr($i, 1, n - 1) == f) print substr($i, n + 1) } }' "$1"
+}
+
+# bench_report_problems — WARN lines for error-level nginx log lines (every nginx-* prefix of this
+# run) and warning/error lines in the responders' logs, CRASH lines for tracked processes that died
+# (with the end of their log). Returns 1 when something crashed.
+bench_report_problems() {
+    local log n label i pid crashed=0
+    for log in "$BENCH_RUN"/nginx-*/logs/error.log; do
+        [[ -f $log ]] || continue
+        n=$(grep -cE '\[(error|crit|alert|emerg)\]' "$log" || true)
+        if ((n > 0)); then
+            label=${log#"$BENCH_RUN"/}
+            bench_say "WARN  ${label%%/*}: $n error lines in its error.log, e.g.:"
+            { grep -E '\[(error|crit|alert|emerg)\]' "$log" || true; } | head -n 3 | cut -c1-300 |
+                sed 's/^/        /' | while IFS= read -r l; do bench_say "$l"; done
+        fi
+    done
+    for log in "$BENCH_RUN"/logs/tally-[0-9]*.log; do
+        [[ -f $log ]] || continue
+        n=$(grep -cE ' (warning|error|critical) ' "$log" || true)
+        if ((n > 0)); then
+            bench_say "WARN  ${log##*/}: $n warning/error lines, e.g.:"
+            { grep -E ' (warning|error|critical) ' "$log" || true; } | head -n 3 | cut -c1-300 |
+                sed 's/^/        /' | while IFS= read -r l; do bench_say "$l"; done
+        fi
+    done
+    for ((i = 0; i < ${#BENCH_PIDS[@]}; i++)); do
+        pid=${BENCH_PIDS[i]}
+        label=${BENCH_LABELS[i]}
+        if ! bench_alive "$pid"; then
+            crashed=1
+            bench_say "CRASH $label (pid $pid) exited during the benchmark; last lines of its log:"
+            tail -n 15 "$BENCH_RUN/logs/$label.log" 2>/dev/null | while IFS= read -r l; do bench_say "        $l"; done
+        fi
+    done
+    return "$crashed"
 }

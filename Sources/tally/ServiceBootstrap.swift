@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TallyAPI
+import TallyGoogleAuth
 import TallyHTTP
 import TallyHTTPClient
 import TallyKMS
@@ -18,13 +19,8 @@ enum ServiceBootstrap {
         if settings.adminKeyHash == nil {
             logger.warning("TALLY_ADMIN_KEY_SHA256 is not set: onboarding is disabled on this instance")
         }
-        let keyring: LocalKeyring
-        do {
-            keyring = try LocalKeyring(path: settings.keyringPath)
-        } catch {
-            throw SettingsError("cannot use the keyring: \(error) (run `tally init` to create one)")
-        }
-        let warehouse = try SQLiteWarehouse(root: settings.warehouseRoot)
+        let keyring = try keyManagement(settings, logger: logger)
+        let warehouse = try makeWarehouse(settings, logger: logger)
         let catalog = TemplateCatalog(root: settings.configs)
         let sources = SourceRegistry(
             extractors: CostSources.all(client: HTTPClient()),
@@ -43,10 +39,54 @@ enum ServiceBootstrap {
         ).start()
         let checks = [
             HealthRoutes.Check(name: "warehouse") { (try? warehouse.listDatasets()) != nil },
-            HealthRoutes.Check(name: "keyring") {
-                (try? keyring.decrypt(keyring.encrypt([1], aad: [2]), aad: [2])) == [1]
-            },
+            HealthRoutes.Check(name: "kms") { (try? keyring.decrypt(keyring.encrypt([1], aad: [2]), aad: [2])) == [1] },
         ]
         return (TallyApplication.router(services: services, instance: instance, checks: checks), executor.stop)
+    }
+
+    /// The key-management backend `TALLY_KMS` names; a missing keyring or bad Cloud KMS setting stops the
+    /// service here.
+    static func keyManagement(_ settings: ServiceSettings, logger: Logger) throws -> any KeyManagement {
+        switch settings.kms {
+        case "gcp":
+            let client = HTTPClient()
+            let resolver = GoogleCredentialsResolver(client: client)
+            do {
+                let tokens = try resolver.tokenSource(scopes: ["https://www.googleapis.com/auth/cloudkms"])
+                let kms = try CloudKMS(
+                    keyName: settings.kmsKey ?? "", endpoint: settings.kmsEndpoint, tokens: tokens, client: client)
+                logger.info("key management: Cloud KMS", metadata: ["credentials": "\(resolver.describe())"])
+                return kms
+            } catch {
+                throw SettingsError("TALLY_KMS=gcp: \(error) (check TALLY_KMS_KEY, TALLY_KMS_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS)")
+            }
+        default:
+            do {
+                return try LocalKeyring(path: settings.keyringPath)
+            } catch {
+                throw SettingsError("cannot use the keyring: \(error) (run `tally init` to create one)")
+            }
+        }
+    }
+
+    /// The warehouse `TALLY_WAREHOUSE` names.
+    static func makeWarehouse(_ settings: ServiceSettings, logger: Logger) throws -> any Warehouse {
+        guard settings.warehouse == "bigquery", let project = settings.bigQueryProject else {
+            return try SQLiteWarehouse(root: settings.warehouseRoot)
+        }
+        let client = HTTPClient(configuration: BigQueryWarehouse.httpConfiguration)
+        let resolver = GoogleCredentialsResolver(client: HTTPClient())
+        do {
+            let tokens = try resolver.tokenSource(scopes: ["https://www.googleapis.com/auth/bigquery"])
+            logger.info(
+                "warehouse: BigQuery",
+                metadata: ["project": "\(project)", "location": "\(settings.bigQueryLocation)",
+                    "endpoint": "\(settings.bigQueryBaseURL)", "credentials": "\(resolver.describe())"])
+            return BigQueryWarehouse(
+                project: project, location: settings.bigQueryLocation, baseURL: settings.bigQueryBaseURL,
+                tokens: tokens, client: client, maximumBytesBilled: settings.maximumBytesBilled)
+        } catch {
+            throw SettingsError("TALLY_WAREHOUSE=bigquery: \(error) (check GOOGLE_APPLICATION_CREDENTIALS / GCE_METADATA_HOST)")
+        }
     }
 }

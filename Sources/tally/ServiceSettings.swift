@@ -1,4 +1,5 @@
 import Foundation
+import TallyWarehouse
 
 /// The service's settings, read from the environment (an `EnvironmentFile` under systemd). A wrong value
 /// stops the service at start with a message naming the variable, rather than failing on first use.
@@ -10,6 +11,16 @@ struct ServiceSettings {
     var runConcurrency: Int
     var runStaleAfter: Int
     var reaperInterval: Int
+    /// `sqlite` (one database file per tenant under `TALLY_HOME`) or `bigquery`.
+    var warehouse: String
+    var bigQueryProject: String?
+    var bigQueryLocation: String
+    var bigQueryBaseURL: String
+    var maximumBytesBilled: Int64?
+    /// `local` (the AES-256-GCM keyring in `TALLY_HOME`) or `gcp` (Cloud KMS).
+    var kms: String
+    var kmsKey: String?
+    var kmsEndpoint: String
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         home = environment["TALLY_HOME"] ?? ".tally"
@@ -28,6 +39,29 @@ struct ServiceSettings {
         runConcurrency = try Self.integer("TALLY_RUN_CONCURRENCY", environment, default: 2, range: 1...64)
         runStaleAfter = try Self.integer("TALLY_RUN_STALE_SECONDS", environment, default: 60, range: 2...86_400)
         reaperInterval = try Self.integer("TALLY_REAPER_INTERVAL_SECONDS", environment, default: 15, range: 1...3600)
+        warehouse = environment["TALLY_WAREHOUSE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite"
+        guard ["sqlite", "bigquery"].contains(warehouse) else {
+            throw SettingsError("TALLY_WAREHOUSE must be sqlite or bigquery, not '\(warehouse)'")
+        }
+        bigQueryProject = environment["TALLY_BQ_PROJECT"].flatMap { $0.isEmpty ? nil : $0 }
+        bigQueryLocation = environment["TALLY_BQ_LOCATION"].flatMap { $0.isEmpty ? nil : $0 } ?? "US"
+        bigQueryBaseURL = BigQueryEndpoint.baseURL(environment: environment)
+        if warehouse == "bigquery", bigQueryProject == nil {
+            throw SettingsError("TALLY_WAREHOUSE=bigquery needs TALLY_BQ_PROJECT (the project holding tenant datasets)")
+        }
+        if let text = environment["TALLY_BQ_MAX_BYTES_BILLED"], !text.isEmpty {
+            guard let bytes = Int64(text), bytes > 0 else {
+                throw SettingsError("TALLY_BQ_MAX_BYTES_BILLED must be a positive number of bytes")
+            }
+            maximumBytesBilled = bytes
+        }
+        kms = environment["TALLY_KMS"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
+        guard ["local", "gcp"].contains(kms) else { throw SettingsError("TALLY_KMS must be local or gcp, not '\(kms)'") }
+        kmsKey = environment["TALLY_KMS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if kms == "gcp", kmsKey == nil {
+            throw SettingsError("TALLY_KMS=gcp needs TALLY_KMS_KEY (projects/…/locations/…/keyRings/…/cryptoKeys/…)")
+        }
+        kmsEndpoint = environment["TALLY_KMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://cloudkms.googleapis.com"
     }
 
     var keyringPath: String { home + "/keyring.json" }

@@ -35,6 +35,10 @@ final class Cluster: @unchecked Sendable {
         environment["TALLY_HOME"] = home
         environment["TALLY_CONFIGS"] = Self.repoRoot + "/configs"
         environment["TALLY_LOG_LEVEL"] = "warning"
+        // Google settings of the machine running the tests must not leak into the cluster.
+        for name in ["GOOGLE_APPLICATION_CREDENTIALS", "GCE_METADATA_HOST", "TALLY_KMS", "TALLY_WAREHOUSE"] {
+            environment[name] = nil
+        }
         environment.merge(extraEnvironment) { $1 }
         try Self.run(Self.binary, ["init"], environment: environment)
         adminKey = try String(contentsOfFile: home + "/admin-key", encoding: .utf8)
@@ -90,6 +94,7 @@ final class Cluster: @unchecked Sendable {
     func stop() {
         for name in Array(instances.keys) { signal(name, SIGKILL) }
         if let nginx, nginx.isRunning {
+            // nginx resets its signal mask, so SIGTERM works (and lets it stop its workers).
             nginx.terminate()
             nginx.waitUntilExit()
         }

@@ -26,6 +26,7 @@ public struct RunStore: Sendable {
                 template_name, status, trigger_by, parameters, created_at, instance_id, heartbeat_at)
             SELECT @id, @pipeline_id, @tenant_id, @provider, @domain, @template_name, 'PENDING', @trigger_by,
                 @parameters, @now, @instance_id, @now
+            FROM (SELECT 1 AS one) AS single_row
             WHERE NOT EXISTS (SELECT 1 FROM \(dataset).pipeline_runs
                 WHERE pipeline_id = @pipeline_id AND status IN ('PENDING', 'RUNNING'))
             """,

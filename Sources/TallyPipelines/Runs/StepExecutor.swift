@@ -47,7 +47,8 @@ struct StepExecutor {
         }
         let sql = try resolve(text)
         let destination = step.destination ?? ""
-        let target = try prepareDestination(destination, step: step, schema: nil)
+        let schema = try step.schema.map { try catalog.schema(atRelativePath: $0) }
+        let target = try prepareDestination(destination, step: step, schema: schema)
         let disposition: WriteDisposition = target.appendInto ? .append : .truncate
         return try warehouse.queryToTable(
             sql, parameters: parameters, destination: target.table, disposition: disposition, options: options)

@@ -28,7 +28,9 @@ public struct StepSpec: Sendable, Decodable {
     public var replace: String?
     /// For load steps: the file, relative to the configs directory. For extract steps: the extractor.
     public var source: String?
-    /// For load steps: the schema file, relative to the configs directory.
+    /// For load steps: the schema file, relative to the configs directory. Query steps may name one too: their
+    /// destination is then created with exactly that schema (types, modes, column order) instead of one
+    /// inferred from the query's result, and the query fills the columns it selects by name.
     public var schema: String?
     /// For data-quality steps: the table checked.
     public var table: String?

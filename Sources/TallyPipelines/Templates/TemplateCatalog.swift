@@ -35,6 +35,9 @@ public final class TemplateCatalog: Sendable {
             _ = try schema(atRelativePath: step.schema ?? "")
             _ = try file(atRelativePath: step.source ?? "")
         }
+        for step in template.steps where step.type == .query {
+            if let path = step.schema { _ = try schema(atRelativePath: path) }
+        }
         templates.withLock { $0[path] = template }
         return template
     }

@@ -11,9 +11,11 @@ public struct CredentialInput: Sendable {
     public var settings: [String: JSONValue]
 
     static let maxValueBytes = 64 * 1024
+    /// `billing_account_name` / `organization_name` fill FOCUS BillingAccountName, which neither the GCP export
+    /// nor OpenAI's cost API returns.
     static let settingsByProvider: [String: Set<String>] = [
-        "gcp": ["billing_export_table", "billing_export_file", "project_id"],
-        "openai": ["organization_id", "project_ids"],
+        "gcp": ["billing_export_table", "billing_export_file", "project_id", "billing_account_name"],
+        "openai": ["organization_id", "project_ids", "organization_name"],
         "anthropic": ["organization_id", "workspace_ids"],
     ]
 

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A UTC calendar day, counted from 1970-01-01. Plain integer arithmetic (no `Calendar`), so windows, bucket
+/// days and billing months are exact and cheap to derive for every row.
+public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Days since 1970-01-01.
+    public var ordinal: Int
+
+    public init(ordinal: Int) {
+        self.ordinal = ordinal
+    }
+
+    /// Parses a strict `YYYY-MM-DD` that names an existing day.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+            let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
+            let day = Self.number(bytes[8..<10]), (1...12).contains(month),
+            (1...Self.length(of: month, in: year)).contains(day)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public init(year: Int, month: Int, day: Int) {
+        // Howard Hinnant's days_from_civil.
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        ordinal = era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The UTC day an instant falls on.
+    public init(containing date: Date) {
+        ordinal = Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
+    }
+
+    /// The UTC day of a Unix time in seconds.
+    public init(unixSeconds: Int64) {
+        ordinal = Int(unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400)
+    }
+
+    public var components: (year: Int, month: Int, day: Int) {
+        let shifted = ordinal + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let (year, month, day) = components
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// Midnight UTC at the start of the day.
+    public var start: Date { Date(timeIntervalSince1970: TimeInterval(unixSeconds)) }
+    public var unixSeconds: Int64 { Int64(ordinal) * 86_400 }
+
+    public func adding(days: Int) -> UTCDay { UTCDay(ordinal: ordinal + days) }
+
+    public var firstOfMonth: UTCDay {
+        let (year, month, _) = components
+        return UTCDay(year: year, month: month, day: 1)
+    }
+
+    public var firstOfNextMonth: UTCDay {
+        let (year, month, _) = components
+        return month == 12 ? UTCDay(year: year + 1, month: 1, day: 1) : UTCDay(year: year, month: month + 1, day: 1)
+    }
+
+    public static func < (lhs: UTCDay, rhs: UTCDay) -> Bool { lhs.ordinal < rhs.ordinal }
+
+    static func length(of month: Int, in year: Int) -> Int {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in digits {
+            guard (0x30...0x39).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}

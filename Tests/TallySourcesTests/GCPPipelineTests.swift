@@ -1,0 +1,118 @@
+import Foundation
+import TallyHTTP
+import TallyPipelines
+import TallyWarehouse
+import Testing
+
+/// `gcp/cost/billing-export` end to end on the embedded warehouse: the export file named by the credential →
+/// `gcp_billing_export_raw` → FOCUS → reconciliation, through the real runner.
+@Suite struct GCPPipelineTests {
+    static let exportFile = CostHarness.fixtures + "/gcp/billing_export.ndjson"
+    /// Net cost (cost + credits) per usage day of the fixture, in the default window of a run for 2025-11-16.
+    static let dailyNet = [
+        "2025-10-20": -0.75, "2025-10-31": 0.18, "2025-11-14": 0.172194, "2025-11-15": 2.99826,
+        "2025-11-16": 0.012496,
+    ]
+    static let serviceAccount = """
+        {"type": "service_account", "client_email": "tally@acme.iam.gserviceaccount.com",
+         "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIfixture\\n-----END PRIVATE KEY-----\\n",
+         "token_uri": "https://oauth2.googleapis.com/token"}
+        """
+
+    func harness(settings: [String: JSONValue] = ["billing_export_file": .string(exportFile)]) throws -> CostHarness {
+        let harness = try CostHarness()
+        try harness.addCredential("gcp", value: Self.serviceAccount, settings: settings)
+        return harness
+    }
+
+    @Test func loadsExportIntoFocusAndReconciles() throws {
+        let harness = try harness()
+        let run = try harness.run("gcp", "billing-export", ["date": .string("2025-11-16")])
+        #expect(run.status == .success, "\(run.errorMessage ?? "")")
+
+        let window = try #require(try harness.rows("SELECT * FROM {t}.cost_windows WHERE source = 'gcp'").first)
+        #expect(window["window_start"] == .date("2025-10-01"))
+        #expect(window["window_end"] == .date("2025-11-16"))
+
+        let daily = try harness.rows(
+            """
+            SELECT x_usage_date, ROUND(SUM(BilledCost), 6) AS net FROM {t}.focus_costs
+            WHERE x_source = 'gcp' GROUP BY x_usage_date ORDER BY x_usage_date
+            """)
+        #expect(daily.map { $0["x_usage_date"]?.stringValue ?? "" } == Self.dailyNet.keys.sorted())
+        for row in daily {
+            let expected = Self.dailyNet[row["x_usage_date"]?.stringValue ?? ""] ?? .nan
+            #expect(abs((row["net"]?.doubleValue ?? 0) - expected) < 0.0000005, "\(row)")
+        }
+        #expect(try harness.total("SELECT COUNT(*) FROM {t}.focus_costs") == 12)
+        #expect(try harness.total("SELECT COUNT(*) FROM {t}.gcp_billing_export_raw") == 12)
+        let checks = try harness.checks(of: run)
+        #expect(checks["reconcile_daily_billed_cost"]?["status"] == .string("PASS"))
+        #expect(checks["reconcile_invoice_month_billed_cost"]?["status"] == .string("PASS"))
+    }
+
+    @Test func mapsCreditsTaxesAdjustmentsAndLabels() throws {
+        let harness = try harness()
+        let run = try harness.run("gcp", "billing-export", ["date": .string("2025-11-16")])
+        #expect(run.status == .success, "\(run.errorMessage ?? "")")
+        func row(_ condition: String) throws -> Row {
+            try #require(try harness.rows("SELECT * FROM {t}.focus_costs WHERE \(condition)").first)
+        }
+
+        // Credits are negative and netted: BilledCost = cost + credits, never cost - credits.
+        let cud = try row("CommitmentDiscountId IS NOT NULL")
+        #expect(abs((cud["BilledCost"]?.doubleValue ?? 0) - 0.14) < 1e-9)
+        #expect(cud["ContractedCost"]?.doubleValue == 0.5)
+        #expect(cud["PricingCategory"] == .string("Committed"))
+        #expect(cud["CommitmentDiscountCategory"] == .string("Usage"))
+        #expect(cud["CommitmentDiscountStatus"] == .string("Used"))
+        #expect(
+            cud["Tags"]
+                == .json(#"{"project:env":"prod","project:team":"platform","tag:123456789/cost-center":"cc-42"}"#))
+
+        let labelled = try row("json_extract(Tags, '$.app') = 'api'")
+        #expect(
+            labelled["Tags"]
+                == .json(
+                    #"{"app":"api","canary":true,"project:env":"prod","project:team":"platform","#
+                        + #""system:compute.googleapis.com/machine_spec":"n2-standard-4"}"#))
+        #expect(labelled["ChargeCategory"] == .string("Usage"))
+        #expect(labelled["SubAccountId"] == .string("acme-prod"))
+        #expect(labelled["SubAccountName"] == .string("Acme Production"))
+        #expect(labelled["PricingUnit"] == .string("Hours"))
+        #expect(labelled["ConsumedUnit"] == .string("Seconds"))
+        #expect(labelled["RegionId"] == .string("us-central1"))
+        #expect(labelled["RegionName"] == .string("Iowa"))
+        #expect(labelled["AvailabilityZone"] == .string("us-central1-a"))
+        #expect(labelled["ServiceCategory"] == .string("Compute"))
+        #expect(labelled["x_ServiceId"] == .string("6F81-5844-456A"))
+
+        let tax = try row("x_CostType = 'tax'")
+        #expect(tax["ChargeCategory"] == .string("Tax"))
+        #expect(tax["SkuId"] == .null && tax["PricingQuantity"] == .null && tax["ListUnitPrice"] == .null)
+
+        let support = try row("ServiceName = 'Support'")
+        #expect(support["SubAccountId"] == .null && support["SubAccountName"] == .null)
+        #expect(support["SubAccountType"] == .null)
+
+        #expect(try row("x_CostType = 'rounding error'")["ChargeCategory"] == .string("Adjustment"))
+        let sameMonth = try row("x_CostType = 'adjustment' AND x_usage_date = '2025-11-15'")
+        #expect(sameMonth["ChargeClass"] == .null)
+        let correction = try row("x_CostType = 'adjustment' AND x_usage_date = '2025-10-20'")
+        #expect(correction["ChargeClass"] == .string("Correction"))
+
+        // Invoice months are Pacific: November starts 07:00Z (PDT), December 08:00Z (PST).
+        let lateOctober = try row("x_usage_date = '2025-10-31'")
+        #expect(lateOctober["x_InvoiceMonth"] == .string("202511"))
+        #expect(lateOctober["BillingPeriodStart"]?.stringValue == "2025-11-01T07:00:00.000Z")
+        #expect(lateOctober["BillingPeriodEnd"]?.stringValue == "2025-12-01T08:00:00.000Z")
+        let late = try row("ServiceName = 'Cloud Run' AND x_usage_date = '2025-11-14'")
+        #expect(late["x_ExportTime"]?.stringValue == "2025-11-17T09:00:00.000Z")
+
+        // A row from a newer export shape: unknown keys skipped, missing ones null (ListCost falls back to cost).
+        let shape = try row("SubAccountId = 'acme-dev'")
+        #expect(shape["ListCost"]?.doubleValue == 0.0125)
+        #expect(shape["Tags"] == .null)
+        #expect(shape["SkuPriceId"] == .string("C8F2-1A4B-9D3F:0"))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+// `tally-bench`: the measuring side of the benchmarks in bench/ (see bench/README.md). Built only with
+// TALLY_BENCHMARKS=1 (see the end of Package.swift). Subcommands:
+//
+//   tally-bench auth [--iterations N] [--rounds R] [--thread-iterations N]
+//       In-process: Authenticator.verify(apiKey:) on a warm cache against SHA-256 + one constant-time compare.
+//       Prints the whole report.
+//   tally-bench onboarding --url BASE --ca CERT --admin-key-file FILE [--count N] [--warmup W] [--prefix P]
+//   tally-bench get --url BASE --ca CERT --tenant NAME:KEY... [--count N] [--path PATH]
+//   tally-bench dryrun --url BASE --ca CERT --tenant NAME:KEY... [--count N] [--poll-ms MS] [--run-timeout S]
+//       Through nginx, over keep-alive HTTPS connections (one per thread, one thread per --tenant). Print
+//       `RESULT op=... key=value ...` lines that the bench/*.sh scripts turn into reports.
+//
+// Exit status: 0 measured, 1 could not measure, 2 usage error.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first else {
+    Usage.fail("missing subcommand (auth, onboarding, get, dryrun)")
+}
+
+do {
+    let options = try Options(Array(arguments.dropFirst()))
+    switch command {
+    case "auth":
+        try AuthBenchmark(options).run()
+    case "onboarding":
+        try HTTPBenchmarks.onboarding(options)
+    case "get":
+        try HTTPBenchmarks.get(options)
+    case "dryrun":
+        try HTTPBenchmarks.dryrun(options)
+    default:
+        Usage.fail("unknown subcommand '\(command)' (auth, onboarding, get, dryrun)")
+    }
+} catch let error as UsageError {
+    Usage.fail(error.message)
+} catch {
+    FileHandle.standardError.write(Data("tally-bench \(command): \(error)\n".utf8))
+    exit(1)
+}
