@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: ["TallyHTTPClient"]),
         .testTarget(name: "DeploymentTests"),
         .testTarget(name: "TallyGoogleAuthTests", dependencies: ["TallyGoogleAuth", "TallyKMS", "TallyHTTPClient"]),
-        .testTarget(name: "TallyBigQueryTests", dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient"]),
+        .testTarget(
+            name: "TallyBigQueryTests", dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient"]),
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
         .testTarget(
             name: "TallySourcesTests",

@@ -58,7 +58,8 @@ enum ServiceBootstrap {
                 logger.info("key management: Cloud KMS", metadata: ["credentials": "\(resolver.describe())"])
                 return kms
             } catch {
-                throw SettingsError("TALLY_KMS=gcp: \(error) (check TALLY_KMS_KEY, TALLY_KMS_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS)")
+                throw SettingsError(
+                    "TALLY_KMS=gcp: \(error) (check TALLY_KMS_KEY, TALLY_KMS_ENDPOINT, GOOGLE_APPLICATION_CREDENTIALS)")
             }
         default:
             do {
@@ -80,13 +81,16 @@ enum ServiceBootstrap {
             let tokens = try resolver.tokenSource(scopes: ["https://www.googleapis.com/auth/bigquery"])
             logger.info(
                 "warehouse: BigQuery",
-                metadata: ["project": "\(project)", "location": "\(settings.bigQueryLocation)",
-                    "endpoint": "\(settings.bigQueryBaseURL)", "credentials": "\(resolver.describe())"])
+                metadata: [
+                    "project": "\(project)", "location": "\(settings.bigQueryLocation)",
+                    "endpoint": "\(settings.bigQueryBaseURL)", "credentials": "\(resolver.describe())",
+                ])
             return BigQueryWarehouse(
                 project: project, location: settings.bigQueryLocation, baseURL: settings.bigQueryBaseURL,
                 tokens: tokens, client: client, maximumBytesBilled: settings.maximumBytesBilled)
         } catch {
-            throw SettingsError("TALLY_WAREHOUSE=bigquery: \(error) (check GOOGLE_APPLICATION_CREDENTIALS / GCE_METADATA_HOST)")
+            throw SettingsError(
+                "TALLY_WAREHOUSE=bigquery: \(error) (check GOOGLE_APPLICATION_CREDENTIALS / GCE_METADATA_HOST)")
         }
     }
 }

@@ -56,12 +56,15 @@ struct ServiceSettings {
             maximumBytesBilled = bytes
         }
         kms = environment["TALLY_KMS"].flatMap { $0.isEmpty ? nil : $0 } ?? "local"
-        guard ["local", "gcp"].contains(kms) else { throw SettingsError("TALLY_KMS must be local or gcp, not '\(kms)'") }
+        guard ["local", "gcp"].contains(kms) else {
+            throw SettingsError("TALLY_KMS must be local or gcp, not '\(kms)'")
+        }
         kmsKey = environment["TALLY_KMS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if kms == "gcp", kmsKey == nil {
             throw SettingsError("TALLY_KMS=gcp needs TALLY_KMS_KEY (projects/…/locations/…/keyRings/…/cryptoKeys/…)")
         }
-        kmsEndpoint = environment["TALLY_KMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://cloudkms.googleapis.com"
+        kmsEndpoint =
+            environment["TALLY_KMS_ENDPOINT"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://cloudkms.googleapis.com"
     }
 
     var keyringPath: String { home + "/keyring.json" }

@@ -19,10 +19,15 @@ import Testing
         let run = try cluster.request(
             "POST", "/api/v1/pipelines/run/acme/gcp/cost/bill-sample-export-template", apiKey: key,
             body: ["trigger_by": "t", "date": "2025-11-15"])
-        #expect(try cluster.waitForRun(try #require(run.json["pipeline_logging_id"] as? String), apiKey: key)["status"] as? String == "SUCCESS")
+        #expect(
+            try cluster.waitForRun(try #require(run.json["pipeline_logging_id"] as? String), apiKey: key)["status"]
+                as? String == "SUCCESS")
         let credential = try cluster.request(
             "POST", "/api/v1/tenants/acme/credentials", apiKey: key,
-            body: ["provider": "openai", "credential_type": "api_key", "value": "sk-admin-" + String(repeating: "k", count: 30)])
+            body: [
+                "provider": "openai", "credential_type": "api_key",
+                "value": "sk-admin-" + String(repeating: "k", count: 30),
+            ])
         #expect(credential.status == 201)
     }
 
@@ -30,7 +35,8 @@ import Testing
         let double = try GoogleDouble()
         let cluster = try cluster(double, key: try double.createKey())
         try double.control(["fail_next": Array(repeating: 503, count: 12)])
-        let failed = try cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "globex"])
+        let failed = try cluster.request(
+            "POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "globex"])
         #expect(failed.status == 503)
         #expect(failed.error == "kms_unavailable")
         #expect(try cluster.request("GET", "/api/v1/tenants/globex/api-keys", admin: true).status == 404)
@@ -38,7 +44,9 @@ import Testing
         // The double may still hold unconsumed failures; a retry after the outage completes the tenant.
         var status = 0
         for _ in 0..<5 where status != 201 {
-            status = try cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "globex"]).status
+            status = try cluster.request(
+                "POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "globex"]
+            ).status
         }
         #expect(status == 201)
     }
@@ -48,7 +56,9 @@ import Testing
         let cluster = try cluster(double, key: try double.createKey())
         _ = try cluster.onboard("acme")
         try double.control(["expire_tokens": true])
-        #expect(try cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "initech"]).status == 201)
+        #expect(
+            try cluster.request("POST", "/api/v1/customers/onboard", admin: true, body: ["tenant_id": "initech"]).status
+                == 201)
     }
 
     @Test func wrongKMSSettingStopsTheServiceAtStart() throws {

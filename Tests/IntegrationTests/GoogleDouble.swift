@@ -55,7 +55,10 @@ final class GoogleDouble: @unchecked Sendable {
         let parent = "projects/\(project)/locations/global"
         for (url, body) in [
             ("\(baseURL)/v1/\(parent)/keyRings?keyRingId=\(ring)", "{}"),
-            ("\(baseURL)/v1/\(parent)/keyRings/\(ring)/cryptoKeys?cryptoKeyId=\(key)", #"{"purpose":"ENCRYPT_DECRYPT"}"#),
+            (
+                "\(baseURL)/v1/\(parent)/keyRings/\(ring)/cryptoKeys?cryptoKeyId=\(key)",
+                #"{"purpose":"ENCRYPT_DECRYPT"}"#
+            ),
         ] {
             let response = try client.execute(
                 HTTPClientRequest(
