@@ -114,6 +114,11 @@ if Context.environment["TALLY_BENCHMARKS"] == "1" {
     package.products.append(.executable(name: "tally-bench", targets: ["tally-bench"]))
     package.targets.append(
         .executableTarget(
-            name: "tally-bench", dependencies: ["TallyTenants", "TallyCrypto", "TallyHTTPClient"], path: "bench/swift")
+            name: "tally-bench",
+            dependencies: [
+                "TallyTenants", "TallyCrypto", "TallyHTTPClient", "TallySources", "TallyPipelines", "TallyWarehouse",
+                "TallyKMS", "TallyHTTP", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/swift")
     )
 }

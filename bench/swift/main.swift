@@ -12,11 +12,18 @@ import Foundation
 //       Through nginx, over keep-alive HTTPS connections (one per thread, one thread per --tenant). Print
 //       `RESULT op=... key=value ...` lines that the bench/*.sh scripts turn into reports.
 //
+//   tally-bench generate-billing --out FILE [--rows N] [--seed S] [--csv FILE] [--month YYYY-MM]
+//       Writes N deterministic GCP standard billing export rows as NDJSON (and the same rows as flat CSV), plus
+//       FILE.meta (row count, usage days). See BillingExportGenerator.swift.
+//   tally-bench billing-export --file FILE [--configs DIR] [--start-date D --end-date D] [--home DIR]
+//       In-process: the gcp/cost/billing-export pipeline through PipelineRunner on a fresh SQLite warehouse;
+//       prints wall time, rows/s and peak RSS (VmHWM) and a RESULT line.
+//
 // Exit status: 0 measured, 1 could not measure, 2 usage error.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first else {
-    Usage.fail("missing subcommand (auth, onboarding, get, dryrun)")
+    Usage.fail("missing subcommand (auth, onboarding, get, dryrun, generate-billing, billing-export)")
 }
 
 do {
@@ -30,8 +37,12 @@ do {
         try HTTPBenchmarks.get(options)
     case "dryrun":
         try HTTPBenchmarks.dryrun(options)
+    case "generate-billing":
+        try BillingExportGenerator(options).run()
+    case "billing-export":
+        try BillingExportBenchmark(options).run()
     default:
-        Usage.fail("unknown subcommand '\(command)' (auth, onboarding, get, dryrun)")
+        Usage.fail("unknown subcommand '\(command)' (auth, onboarding, get, dryrun, generate-billing, billing-export)")
     }
 } catch let error as UsageError {
     Usage.fail(error.message)
