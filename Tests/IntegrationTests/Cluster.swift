@@ -27,7 +27,33 @@ final class Cluster: @unchecked Sendable {
         return repoRoot + "/.build/debug/tally"
     }
 
-    init(extraEnvironment: [String: String] = [:], serveArguments: [String] = []) throws {
+    /// The warehouse the cluster runs on. `.bigquery` starts the local BigQuery peer and the Google double
+    /// (for metadata-server tokens) beside it.
+    enum Mode: String, CaseIterable, Sendable, CustomStringConvertible {
+        case sqlite, bigquery
+        var description: String { rawValue }
+    }
+
+    let mode: Mode
+    private var bigQuery: (peer: BigQueryPeer, double: GoogleDouble)?
+
+    /// A cluster in `mode`; nil for `.bigquery` where the peer cannot be installed (the reason is printed).
+    static func make(_ mode: Mode, extraEnvironment: [String: String] = [:]) throws -> Cluster? {
+        guard mode == .bigquery else { return try Cluster(extraEnvironment: extraEnvironment) }
+        guard let peer = try BigQueryPeer.start() else { return nil }
+        let double = try GoogleDouble()
+        let cluster = try Cluster(
+            mode: .bigquery,
+            extraEnvironment: [
+                "TALLY_WAREHOUSE": "bigquery", "TALLY_BQ_PROJECT": BigQueryPeer.project,
+                "BIGQUERY_EMULATOR_HOST": "http://127.0.0.1:\(peer.port)", "GCE_METADATA_HOST": double.hostAndPort,
+            ].merging(extraEnvironment) { $1 })
+        cluster.bigQuery = (peer, double)
+        return cluster
+    }
+
+    init(mode: Mode = .sqlite, extraEnvironment: [String: String] = [:], serveArguments: [String] = []) throws {
+        self.mode = mode
         home = NSTemporaryDirectory() + "tally-it-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: home + "/run", withIntermediateDirectories: true)
         port = try Self.freePort()
@@ -99,6 +125,8 @@ final class Cluster: @unchecked Sendable {
             nginx.waitUntilExit()
         }
         nginx = nil
+        bigQuery?.peer.stop()
+        bigQuery = nil
         try? FileManager.default.removeItem(atPath: home)
     }
 
