@@ -9,16 +9,20 @@
 # Fairness on a small box: wrk, nginx and the responders share the same cores, so the order of the
 # runs matters (thermal/frequency drift, page cache, a neighbour waking up). The runs alternate in
 # ABBA order (round 1: tally then C, round 2: C then tally, ...) and the best req/s of each
-# responder is kept, with the latencies of that same run. Every run is printed as well.
+# responder is kept, with the latencies of that same run. Every run is printed as well. During each
+# run the CPU used by other processes (host ticks minus those of the responders, nginx and wrk) is
+# measured; a run where it reached BENCH_BUSY_WARN % is marked and not kept while an undisturbed
+# run of the same responder exists.
 #
 # Environment (all optional):
-#   TALLY_BIN            tally binary (run.sh builds it with `swift build -c release`)
+#   TALLY_BIN            tally binary (run.sh builds it like `make build`: -c release --static-swift-stdlib)
 #   BENCH_SECONDS=10     length of each measured wrk run
 #   BENCH_WARMUP=3       seconds of wrk warm-up per stack before measuring
 #   BENCH_ROUNDS=4       measured rounds (each round runs both stacks once)
 #   BENCH_CONNECTIONS=64 BENCH_THREADS=2   wrk -c / -t
 #   BENCH_INSTANCES=2 BENCH_WORKERS=8      responder processes per stack / threads per process
 #   BENCH_IDLE_SETTLE=1  seconds to wait after start before sampling idle RSS
+#   BENCH_BUSY_WARN=10   % of the host used by other processes that marks a run as disturbed
 #   BENCH_KEEP=1         keep the scratch directory (logs, wrk output, nginx logs)
 #   RENDER_NGINX         nginx config renderer (default scripts/render-nginx-dev.sh)
 # Targets (issue): tally req/s ≥ 0.8 × C req/s; an idle tally instance ≤ 32 MB RSS.
@@ -151,7 +155,7 @@ cpu_ticks_of() { # sum of the CPU ticks of a kind's instances
 }
 CLK_TCK=$(getconf CLK_TCK)
 
-declare -A BEST_RPS BEST_P50 BEST_P99 BEST_CPU BEST_ROUND
+declare -A BEST_RPS BEST_P50 BEST_P99 BEST_CPU BEST_ROUND BEST_QUIET
 RUN_LINES=()
 FAILED_RUNS=0
 INVALID=0
@@ -160,27 +164,34 @@ BUSY_WARN=${BENCH_BUSY_WARN:-10}
 for ((r = 1; r <= BENCH_ROUNDS; r++)); do
     if ((r % 2 == 1)); then order=(tally c); else order=(c tally); fi
     for kind in "${order[@]}"; do
-        busy=$(bench_host_busy 1)
-        if ((busy > MAX_BUSY)); then MAX_BUSY=$busy; fi
-        bench_log "round $r/$BENCH_ROUNDS: $kind, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s (host ${busy}% busy before)"
+        bench_log "round $r/$BENCH_ROUNDS: $kind, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s"
         before=$(cpu_ticks_of "$kind")
+        # shellcheck disable=SC2086  # word splitting of the PID lists is intended
+        bench_others_begin ${PIDS[tally]} ${PIDS[c]} "${PIDS[nginx-tally]}" "${PIDS[nginx-c]}"
         if ! bench_wrk "round$r-$kind" "$(url "$kind")"; then
             FAILED_RUNS=$((FAILED_RUNS + 1))
             RUN_LINES+=("$(printf '  round %d  %-9s  wrk failed (see logs/wrk-round%d-%s.txt)' "$r" "${NAME[$kind]}" "$r" "$kind")")
             continue
         fi
+        busy=$(bench_others_end)
+        if ((busy > MAX_BUSY)); then MAX_BUSY=$busy; fi
         after=$(cpu_ticks_of "$kind")
         # Responder CPU time per request (µs), both instances together.
         cpu_us=$(bench_calc '%.1f' "($after - $before) * 1000000 / $CLK_TCK / (${WRK_REQUESTS:-0} > 0 ? $WRK_REQUESTS : 1)")
         note=""
-        if ((busy >= BUSY_WARN)); then note="  <-- host ${busy}% busy before the run"; fi
+        if ((busy >= BUSY_WARN)); then note="  <-- other processes used ${busy}% of the host"; fi
         if ((WRK_NON2XX > 0 || WRK_SOCKET_ERRORS > 0)); then
             note="  <-- $WRK_NON2XX non-2xx, $WRK_SOCKET_ERRORS socket errors"
             if ((WRK_NON2XX > 0)); then INVALID=1; fi
         fi
         RUN_LINES+=("$(printf '  round %d  %-9s  %10.1f req/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f µs CPU/req%s' \
             "$r" "${NAME[$kind]}" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$cpu_us" "$note")")
-        if [[ -z ${BEST_RPS[$kind]:-} ]] || ! bench_ge "${BEST_RPS[$kind]}" "$WRK_RPS"; then
+        # Keep the best undisturbed run (others < BUSY_WARN); a disturbed run only while no
+        # undisturbed one exists for this responder.
+        quiet=$((busy < BUSY_WARN))
+        if [[ -z ${BEST_RPS[$kind]:-} ]] || ((quiet > ${BEST_QUIET[$kind]})) ||
+            { ((quiet == ${BEST_QUIET[$kind]})) && ! bench_ge "${BEST_RPS[$kind]}" "$WRK_RPS"; }; then
+            BEST_QUIET[$kind]=$quiet
             BEST_RPS[$kind]=$WRK_RPS
             BEST_P50[$kind]=$WRK_P50
             BEST_P99[$kind]=$WRK_P99
@@ -220,7 +231,7 @@ dirty=$(git -C "$REPO_ROOT" status --porcelain 2>/dev/null | grep -q . && echo "
 bench_say "Tally foundation benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 bench_say "host: $(nproc) cores, $(uname -r); $(nginx -v 2>&1 | sed 's/^nginx version: //'); wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'); tally $rev $dirty"
 bench_say "setup: GET $ROUTE over HTTPS through nginx (least_conn, fastcgi_keep_conn off) to $BENCH_INSTANCES instances × $BENCH_WORKERS threads per responder;"
-bench_say "       wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency; ${BENCH_WARMUP}s warm-up; $BENCH_ROUNDS rounds in ABBA order, best req/s per responder kept"
+bench_say "       wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s --latency; ${BENCH_WARMUP}s warm-up; $BENCH_ROUNDS rounds in ABBA order, best undisturbed req/s per responder kept"
 bench_say "bodies: tally ${BODY[tally]} (${#BODY[tally]} bytes), C ${BODY[c]} (${#BODY[c]} bytes)"
 bench_say ""
 bench_say "runs:"
@@ -264,8 +275,13 @@ if (( idle_max <= TARGET_IDLE_RSS_MB * 1024 )); then
 else
     bench_say "FAIL  idle tally instance $(mb "$idle_max") MB RSS > $TARGET_IDLE_RSS_MB MB (largest of $BENCH_INSTANCES)"
 fi
+for kind in "${KINDS[@]}"; do
+    if [[ -n ${BEST_RPS[$kind]:-} ]] && ((${BEST_QUIET[$kind]} == 0)); then
+        bench_say "WARN  every ${NAME[$kind]} run was disturbed (other processes used ≥ $BUSY_WARN% of the host): its figures are too low; rerun on a quiet host"
+    fi
+done
 if ((MAX_BUSY >= BUSY_WARN)); then
-    bench_say "WARN  the host was up to ${MAX_BUSY}% busy (other processes) just before a run: figures are noisy; rerun on a quiet host"
+    bench_say "NOTE  other processes used up to ${MAX_BUSY}% of the host during a run; the disturbed runs (marked) were not used where an undisturbed one exists"
 fi
 # WARN lines for nginx error-log lines and tally warnings, CRASH lines for any process that died.
 PROBLEMS=0

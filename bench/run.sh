@@ -10,6 +10,7 @@
 #   TALLY_BENCH_BIN=/path/to/tally-bench  # the same for the benchmarks' client (bench/swift)
 #   BENCH_SCRATCH=.build-bench bench/run.sh   # build in this --scratch-path instead of .build
 #   BENCH_SECONDS=30 bench/run.sh         # longer measured runs (see each script's header)
+#   BENCH_ROWS=100000 BENCH_ONLY=billing-export bench/run.sh   # a quick billing-export run
 #
 # Exit status: 0 when every selected benchmark ran (missed targets are reported as FAIL lines but
 # do not fail the run); 1 when a benchmark crashed or could not measure; 2 on a usage error.
@@ -21,11 +22,11 @@ REPO_ROOT=$(cd "$BENCH_DIR/.." && pwd)
 export BENCH_DIR REPO_ROOT
 
 # Add new benchmarks here, in the order they should run (foundation first: it checks the stack
-# that every other benchmark stands on). Planned: billing-export.
-BENCHES=(foundation auth auth-route onboarding dryrun)
+# that every other benchmark stands on).
+BENCHES=(foundation auth auth-route onboarding dryrun billing-export)
 # Those whose client is `tally-bench` (bench/swift), a target that exists only when the manifest is
 # evaluated with TALLY_BENCHMARKS=1 (end of Package.swift).
-NEEDS_TALLY_BENCH=(auth onboarding dryrun)
+NEEDS_TALLY_BENCH=(auth onboarding dryrun billing-export)
 
 selected=()
 if [[ -n ${BENCH_ONLY:-} ]]; then
