@@ -156,6 +156,8 @@ cpu_ticks_of() { # sum of the CPU ticks of a kind's instances
 CLK_TCK=$(getconf CLK_TCK)
 
 declare -A BEST_RPS BEST_P50 BEST_P99 BEST_CPU BEST_ROUND BEST_QUIET
+# Every run's req/s and CPU µs/req per responder ("rps cpu quiet" lines), for the medians.
+declare -A ALL_RUNS=([tally]="" [c]="")
 RUN_LINES=()
 FAILED_RUNS=0
 INVALID=0
@@ -166,6 +168,7 @@ for ((r = 1; r <= BENCH_ROUNDS; r++)); do
     for kind in "${order[@]}"; do
         bench_log "round $r/$BENCH_ROUNDS: $kind, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS -d${BENCH_SECONDS}s"
         before=$(cpu_ticks_of "$kind")
+        nginx_before=$(bench_tree_ticks "${PIDS[nginx-$kind]}")
         # shellcheck disable=SC2086  # word splitting of the PID lists is intended
         bench_others_begin ${PIDS[tally]} ${PIDS[c]} "${PIDS[nginx-tally]}" "${PIDS[nginx-c]}"
         if ! bench_wrk "round$r-$kind" "$(url "$kind")"; then
@@ -173,19 +176,24 @@ for ((r = 1; r <= BENCH_ROUNDS; r++)); do
             RUN_LINES+=("$(printf '  round %d  %-9s  wrk failed (see logs/wrk-round%d-%s.txt)' "$r" "${NAME[$kind]}" "$r" "$kind")")
             continue
         fi
-        busy=$(bench_others_end)
+        bench_others_end
+        busy=$OTHERS_PCT
         if ((busy > MAX_BUSY)); then MAX_BUSY=$busy; fi
         after=$(cpu_ticks_of "$kind")
+        nginx_after=$(bench_tree_ticks "${PIDS[nginx-$kind]}")
         # Responder CPU time per request (µs), both instances together.
         cpu_us=$(bench_calc '%.1f' "($after - $before) * 1000000 / $CLK_TCK / (${WRK_REQUESTS:-0} > 0 ? $WRK_REQUESTS : 1)")
+        # nginx's own CPU per request (master and workers): the same configuration for both stacks.
+        nginx_us=$(bench_calc '%.1f' "($nginx_after - $nginx_before) * 1000000 / $CLK_TCK / (${WRK_REQUESTS:-0} > 0 ? $WRK_REQUESTS : 1)")
         note=""
         if ((busy >= BUSY_WARN)); then note="  <-- other processes used ${busy}% of the host"; fi
         if ((WRK_NON2XX > 0 || WRK_SOCKET_ERRORS > 0)); then
             note="  <-- $WRK_NON2XX non-2xx, $WRK_SOCKET_ERRORS socket errors"
             if ((WRK_NON2XX > 0)); then INVALID=1; fi
         fi
-        RUN_LINES+=("$(printf '  round %d  %-9s  %10.1f req/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f µs CPU/req%s' \
-            "$r" "${NAME[$kind]}" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$cpu_us" "$note")")
+        ALL_RUNS[$kind]+="$WRK_RPS $cpu_us $((busy < BUSY_WARN))"$'\n'
+        RUN_LINES+=("$(printf '  round %d  %-9s  %10.1f req/s   p50 %7.2f ms   p99 %7.2f ms   %6.1f µs CPU/req (nginx %5.1f)%s' \
+            "$r" "${NAME[$kind]}" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$cpu_us" "$nginx_us" "$note")")
         # Keep the best undisturbed run (others < BUSY_WARN); a disturbed run only while no
         # undisturbed one exists for this responder.
         quiet=$((busy < BUSY_WARN))
@@ -256,7 +264,20 @@ if [[ -n ${BEST_RPS[tally]:-} && -n ${BEST_RPS[c]:-} ]]; then
     RPS_RATIO=$(bench_calc '%.2f' "${BEST_RPS[tally]} / ${BEST_RPS[c]}")
     bench_say ""
     bench_say "ratios tally / C:  req/s $RPS_RATIO×   p50 $(bench_calc '%.2f' "${BEST_P50[tally]} / ${BEST_P50[c]}")×   p99 $(bench_calc '%.2f' "${BEST_P99[tally]} / ${BEST_P99[c]}")×   CPU/req $(bench_calc '%.2f' "${BEST_CPU[tally]} / (${BEST_CPU[c]} > 0 ? ${BEST_CPU[c]} : 1)")×   peak RSS $(bench_calc '%.1f' "$(max_kb "${HWM_KB[tally]}") / $(max_kb "${HWM_KB[c]}")")×"
-    bench_say "(req/s above 1 is better for tally; latency, CPU and RSS above 1 are worse)"
+    # Medians over the undisturbed runs (all runs when none was undisturbed): less sensitive than
+    # the best run to one lucky or unlucky run.
+    median_of() { # KIND COLUMN (1 = req/s, 2 = CPU µs/req)
+        awk -v c="$2" 'NF { v[NR] = $c; q[NR] = $3; n++ } END {
+            m = 0; for (i in v) if (q[i]) m++
+            k = 0; for (i in v) if (q[i] || m == 0) a[++k] = v[i]
+            for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            printf "%.1f", (k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2) }' <<<"${ALL_RUNS[$1]}"
+    }
+    MED_RPS_T=$(median_of tally 1) MED_RPS_C=$(median_of c 1)
+    MED_CPU_T=$(median_of tally 2) MED_CPU_C=$(median_of c 2)
+    bench_say "medians over the runs: tally $MED_RPS_T req/s, $MED_CPU_T µs CPU/req; C $MED_RPS_C req/s, $MED_CPU_C µs CPU/req;" \
+        "ratios req/s $(bench_calc '%.2f' "$MED_RPS_T / $MED_RPS_C")×, CPU/req $(bench_calc '%.2f' "$MED_CPU_T / ($MED_CPU_C > 0 ? $MED_CPU_C : 1)")×"
+    bench_say "(req/s above 1 is better for tally; latency, CPU and RSS above 1 are worse; the targets use the best runs)"
 fi
 
 bench_say ""

@@ -276,10 +276,11 @@ bench_host_busy() {
 # The host's user+nice+system+steal ticks (all CPUs) minus the ticks of the benchmark's own
 # processes give the share of the host that something else used while a run was measured.
 # Interrupt and softirq time is left out on both sides (loopback traffic is softirq work that no
-# process is charged for). Usage:
+# process is charged for). Usage (not in a subshell: wrk's CPU time is read with bash's `times`,
+# which only the shell that waited for wrk can see):
 #   bench_others_begin PID...            # the processes to count as ours (children included)
-#   ...measure, e.g. bench_wrk...        # wrk and other waited-for children count as ours
-#   others=$(bench_others_end)           # percent of the host's capacity, e.g. 3
+#   bench_wrk ...                        # wrk and other waited-for children count as ours
+#   bench_others_end                     # sets OTHERS_PCT: percent of the host's capacity
 bench_stat_ticks() {
     awk '$1 == "cpu" {t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $2 + $3 + $4 + $9}' /proc/stat
 }
@@ -296,28 +297,30 @@ bench_tree_ticks() {
     done
     echo "$sum"
 }
-# User + system ticks of this shell's waited-for children (bash's `times`, second line).
+# Sets CHILDREN_TICKS: user + system ticks of this shell's waited-for children (bash's `times`).
 bench_children_ticks() {
     local f=$BENCH_RUN/.times
     times >"$f"
-    awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    CHILDREN_TICKS=$(awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
         n = split($0, a, " "); s = 0
         for (i = 1; i <= n; i++) { split(a[i], p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] }
-        printf "%d", s * hz }' "$f"
+        printf "%d", s * hz }' "$f")
 }
 bench_others_begin() {
     BENCH_OTHERS_PIDS=("$@")
     BENCH_OTHERS_STAT=$(bench_stat_ticks)
-    BENCH_OTHERS_OURS=$(($(bench_tree_ticks "$@") + $(bench_children_ticks)))
+    bench_children_ticks
+    BENCH_OTHERS_OURS=$(($(bench_tree_ticks "$@") + CHILDREN_TICKS))
 }
 bench_others_end() {
     local stat ours
     stat=$(bench_stat_ticks)
-    ours=$(($(bench_tree_ticks "${BENCH_OTHERS_PIDS[@]}") + $(bench_children_ticks)))
-    awk -v a="$BENCH_OTHERS_STAT" -v b="$stat" -v ours="$((ours - BENCH_OTHERS_OURS))" 'BEGIN {
+    bench_children_ticks
+    ours=$(($(bench_tree_ticks "${BENCH_OTHERS_PIDS[@]}") + CHILDREN_TICKS))
+    OTHERS_PCT=$(awk -v a="$BENCH_OTHERS_STAT" -v b="$stat" -v ours="$((ours - BENCH_OTHERS_OURS))" 'BEGIN {
         split(a, x, " "); split(b, y, " "); total = y[1] - x[1]; busy = y[2] - x[2]
         o = total > 0 ? 100 * (busy - ours) / total : 0
-        printf "%.0f", (o < 0 ? 0 : o) }'
+        printf "%.0f", (o < 0 ? 0 : o) }')
 }
 
 # Floating-point helpers (awk).
