@@ -1,4 +1,5 @@
 import Foundation
+import TallyWarehouse
 
 /// A UTC calendar day, counted from 1970-01-01. Plain integer arithmetic (no `Calendar`), so windows, bucket
 /// days and billing months are exact and cheap to derive for every row.
@@ -42,15 +43,7 @@ public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var components: (year: Int, month: Int, day: Int) {
-        let shifted = ordinal + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        CivilDate.fromDays(ordinal)
     }
 
     /// `YYYY-MM-DD`.
