@@ -64,3 +64,8 @@ public enum FieldMode: String, Sendable, Hashable, Codable {
     case required = "REQUIRED"
     case repeated = "REPEATED"
 }
+
+extension TableSchema {
+    /// The top-level column names, in order.
+    public var columnNames: [String] { fields.map(\.name) }
+}

@@ -53,6 +53,10 @@ public protocol Warehouse: Sendable {
     /// written or none.
     func insertRows(_ rows: [Row], into table: TableRef, options: JobOptions) throws(WarehouseError)
 
+    /// Appends a batch of positional rows (bulk loads): like `insertRows`, all or none, columns matched by
+    /// name once per batch instead of once per row. Columns the batch lacks are null.
+    func insert(_ batch: RowBatch, into table: TableRef, options: JobOptions) throws(WarehouseError)
+
     /// Runs DML statements atomically in `dataset`: all apply or none does. A statement with
     /// `expectedRows` set that affects a different number of rows rolls the whole batch back and throws
     /// `.conditionFailed` — the building block for compare-and-set state changes such as "start a run
@@ -70,6 +74,11 @@ public protocol Warehouse: Sendable {
 }
 
 extension Warehouse {
+    /// Through `insertRows`, for engines whose bulk path takes keyed rows anyway.
+    public func insert(_ batch: RowBatch, into table: TableRef, options: JobOptions) throws(WarehouseError) {
+        try insertRows(batch.rows, into: table, options: options)
+    }
+
     /// Runs one DML statement; returns the affected row count.
     @discardableResult
     public func execute(

@@ -77,15 +77,34 @@ struct StepExecutor {
             }
             credential = found
         }
-        let target = try prepareDestination(step.destination ?? "", step: step, schema: extractor.schema)
-        var written = 0
-        let request = ExtractRequest(tenantID: dataset, parameters: parameters, credential: credential)
-        try extractor.extract(request) { rows in
-            guard !rows.isEmpty else { return }
-            try warehouse.insertRows(rows, into: target.table, options: options)
-            written += rows.count
+        let schema = try extractor.schema ?? step.schema.map { try catalog.schema(atRelativePath: $0) }
+        guard let schema else {
+            throw StepFailure(message: "step \(step.id): source \(extractor.name) needs the step's schema file (schema:)")
         }
-        return written
+        let target = try prepareDestination(step.destination ?? "", step: step, schema: schema)
+        var auxiliary: [String: TableRef] = [:]
+        for (output, outputSchema) in extractor.auxiliaryOutputs {
+            guard let destination = step.outputs[output] else {
+                throw StepFailure(message: "step \(step.id): map source output '\(output)' to a table (outputs:)")
+            }
+            auxiliary[output] = try prepareDestination(destination, step: step, schema: outputSchema).table
+        }
+        let request = ExtractRequest(tenantID: dataset, parameters: parameters, credential: credential)
+        let (warehouse, options) = (self.warehouse, self.options)
+        let writer = BatchWriter { batch in try warehouse.insert(batch, into: target.table, options: options) }
+        let sink = ExtractSink(
+            main: { batch in try writer.submit(batch) },
+            auxiliary: { output, batch in
+                guard let table = auxiliary[output] else { throw StepFailure(message: "no output '\(output)'") }
+                try warehouse.insert(batch, into: table, options: options)
+            })
+        do {
+            try extractor.extract(request, into: sink)
+        } catch {
+            _ = try? writer.finish()
+            throw error
+        }
+        return try writer.finish()
     }
 
     /// Makes the staging table for `destination` ready for this step's write. Returns it, and whether it

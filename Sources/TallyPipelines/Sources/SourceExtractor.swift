@@ -10,11 +10,41 @@ public protocol SourceExtractor: Sendable {
     var name: String { get }
     /// The provider whose active credential the step needs (`gcp`, `openai`, `anthropic`), or nil.
     var provider: String? { get }
-    /// The raw rows' schema; the step's staging table is created with it.
-    var schema: TableSchema { get }
-    /// Fetches the rows the run's parameters ask for and passes them to `emit` in batches. A thrown error
+    /// The rows' schema; the step's staging table is created with it. Nil for extractors that write a table
+    /// whose schema file the step names (`schema:`), such as `focus_costs`.
+    var schema: TableSchema? { get }
+    /// Further tables the extractor fills in the same pass, by output name (e.g. a source's own totals); the
+    /// step maps each name to a destination (`outputs:`). Empty for most extractors.
+    var auxiliaryOutputs: [String: TableSchema] { get }
+    /// Fetches the rows the run's parameters ask for and passes them to `sink` in batches. A thrown error
     /// fails the step; whatever was emitted is discarded with the run's staging tables.
-    func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws
+    func extract(_ request: ExtractRequest, into sink: ExtractSink) throws
+}
+
+extension SourceExtractor {
+    public var auxiliaryOutputs: [String: TableSchema] { [:] }
+}
+
+/// Where an extractor's batches go. The main output may be written on another thread while the extractor
+/// goes on reading, so an extractor builds a new batch rather than mutating one it emitted.
+public struct ExtractSink {
+    private let main: (RowBatch) throws -> Void
+    private let auxiliary: (String, RowBatch) throws -> Void
+
+    public init(main: @escaping (RowBatch) throws -> Void, auxiliary: @escaping (String, RowBatch) throws -> Void) {
+        self.main = main
+        self.auxiliary = auxiliary
+    }
+
+    /// Rows for the step's destination.
+    public func emit(_ batch: RowBatch) throws {
+        if !batch.isEmpty { try main(batch) }
+    }
+
+    /// Rows for one of `auxiliaryOutputs`.
+    public func emit(_ batch: RowBatch, to output: String) throws {
+        if !batch.isEmpty { try auxiliary(output, batch) }
+    }
 }
 
 /// What an extractor is asked for.

@@ -32,12 +32,16 @@ public struct StepSpec: Sendable, Decodable {
     /// destination is then created with exactly that schema (types, modes, column order) instead of one
     /// inferred from the query's result, and the query fills the columns it selects by name.
     public var schema: String?
+    /// For extract steps: the destination of each of the extractor's auxiliary outputs (output name → table).
+    /// The step's `replace` predicate applies to them too, so they hold the same source's rows for the same
+    /// days as the destination.
+    public var outputs: [String: String]
     /// For data-quality steps: the table checked.
     public var table: String?
     public var checks: [CheckSpec]
 
     enum CodingKeys: String, CodingKey {
-        case id, type, sql, destination, partition, replace, source, schema, table, checks
+        case id, type, sql, destination, partition, replace, source, schema, outputs, table, checks
         case dependsOn = "depends_on"
         case writeDisposition = "write_disposition"
     }
@@ -54,6 +58,7 @@ public struct StepSpec: Sendable, Decodable {
         replace = try container.decodeIfPresent(String.self, forKey: .replace)
         source = try container.decodeIfPresent(String.self, forKey: .source)
         schema = try container.decodeIfPresent(String.self, forKey: .schema)
+        outputs = try container.decodeIfPresent([String: String].self, forKey: .outputs) ?? [:]
         table = try container.decodeIfPresent(String.self, forKey: .table)
         checks = try container.decodeIfPresent([CheckSpec].self, forKey: .checks) ?? []
     }
@@ -62,7 +67,7 @@ public struct StepSpec: Sendable, Decodable {
         id: String, type: Kind, dependsOn: [String] = [], sql: SQLText? = nil, destination: String? = nil,
         writeDisposition: WriteDisposition = .truncate, partition: PartitionSpec? = nil, replace: String? = nil,
         source: String? = nil,
-        schema: String? = nil, table: String? = nil, checks: [CheckSpec] = []
+        schema: String? = nil, outputs: [String: String] = [:], table: String? = nil, checks: [CheckSpec] = []
     ) {
         self.id = id
         self.type = type
@@ -74,6 +79,7 @@ public struct StepSpec: Sendable, Decodable {
         self.replace = replace
         self.source = source
         self.schema = schema
+        self.outputs = outputs
         self.table = table
         self.checks = checks
     }

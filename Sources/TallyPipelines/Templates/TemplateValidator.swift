@@ -45,6 +45,9 @@ enum TemplateValidator {
             guard let source = step.source, !source.isEmpty, let destination = step.destination,
                 Identifier.isValid(destination)
             else { throw fail("\(step.id): extract steps need source and destination") }
+            for (output, table) in step.outputs.sorted(by: { $0.key < $1.key }) where !Identifier.isValid(table) {
+                throw fail("\(step.id): output \(output) needs a valid destination table")
+            }
         case .dataQuality:
             guard let table = step.table, Identifier.isValid(table), !step.checks.isEmpty else {
                 throw fail("\(step.id): data_quality steps need a table and checks")

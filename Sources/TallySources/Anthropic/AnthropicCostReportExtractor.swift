@@ -36,15 +36,16 @@ public struct AnthropicCostReportExtractor: SourceExtractor {
         ] + RawRows.trailerFields,
         description: "Anthropic /v1/organizations/cost_report results, one row per bucket and grouping.")
 
-    public var schema: TableSchema { Self.tableSchema }
+    public var schema: TableSchema? { Self.tableSchema }
 
-    public func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws {
+    public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
         let anthropic = try AnthropicAPI(api: api, request: request)
         var ordinal: Int64 = 0
         try anthropic.forEachPage(
             AnthropicCostResult.self, path: Self.path, groupBy: ["workspace_id", "description"]
         ) { buckets in
-            try emit(ResultBucket.rows(buckets, ordinal: &ordinal) { try row($0, $1, anthropic.organization) })
+            let rows = try ResultBucket.rows(buckets, ordinal: &ordinal) { try row($0, $1, anthropic.organization) }
+            try sink.emit(RowBatch(columns: Self.tableSchema.columnNames, rows: rows))
         }
     }
 

@@ -34,16 +34,17 @@ public struct AnthropicUsageExtractor: SourceExtractor {
         ] + RawRows.trailerFields,
         description: "Anthropic /v1/organizations/usage_report/messages results, one row per bucket and grouping.")
 
-    public var schema: TableSchema { Self.tableSchema }
+    public var schema: TableSchema? { Self.tableSchema }
 
-    public func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws {
+    public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
         let anthropic = try AnthropicAPI(api: api, request: request)
         var ordinal: Int64 = 0
         try anthropic.forEachPage(
             AnthropicUsageResult.self, path: Self.path,
             groupBy: ["workspace_id", "model", "service_tier", "context_window", "inference_geo"]
         ) { buckets in
-            try emit(ResultBucket.rows(buckets, ordinal: &ordinal) { row($0, $1, anthropic.organization.id) })
+            let rows = ResultBucket.rows(buckets, ordinal: &ordinal) { row($0, $1, anthropic.organization.id) }
+            try sink.emit(RowBatch(columns: Self.tableSchema.columnNames, rows: rows))
         }
     }
 

@@ -28,18 +28,21 @@ public struct CostWindowExtractor: SourceExtractor {
         ],
         description: "The days the last successful run of each cost source reloaded (inclusive UTC dates).")
 
-    public var schema: TableSchema { Self.tableSchema }
+    public var schema: TableSchema? { Self.tableSchema }
 
-    public func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws {
+    public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
         let window = try CostWindow(parameters: request.parameters, trailing: trailing)
-        try emit([
-            [
+        try sink.emit(
+            RowBatch(
+                columns: Self.tableSchema.columnNames,
+                rows: [
+                    [
                 "source": .string(source), "window_start": .date(window.start.description),
                 "window_end": .date(window.end.description),
                 "requested_start": .date(window.requestedStart.description),
                 "requested_end": .date(window.requestedEnd.description),
-                "trailing_days": .int(Int64(window.trailingDays)),
-            ]
-        ])
+                        "trailing_days": .int(Int64(window.trailingDays)),
+                    ]
+                ]))
     }
 }

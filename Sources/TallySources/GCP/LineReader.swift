@@ -14,6 +14,15 @@ struct LineReader {
         self.handle = handle
     }
 
+    private static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBytes { raw in
+            guard start < raw.count, let base = raw.baseAddress,
+                let found = memchr(base + start, 0x0A, raw.count - start)
+            else { return nil }
+            return base.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
     /// Calls `body` with each line's bytes (without the newline) and its 1-based number, then closes the file.
     func forEachLine(_ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
         defer { try? handle.close() }
@@ -22,7 +31,7 @@ struct LineReader {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             pending.append(contentsOf: chunk)
             var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
+            while let newline = Self.newline(in: pending, from: start) {
                 number += 1
                 try body(pending[start..<newline], number)
                 start = newline + 1

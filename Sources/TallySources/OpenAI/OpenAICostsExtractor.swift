@@ -34,15 +34,16 @@ public struct OpenAICostsExtractor: SourceExtractor {
         ] + RawRows.trailerFields,
         description: "OpenAI /v1/organization/costs results, one row per bucket and grouping.")
 
-    public var schema: TableSchema { Self.tableSchema }
+    public var schema: TableSchema? { Self.tableSchema }
 
-    public func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws {
+    public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
         let openAI = try OpenAIAPI(api: api, request: request)
         var ordinal: Int64 = 0
         try openAI.forEachPage(
             OpenAICostResult.self, path: Self.path, groupBy: ["project_id", "line_item"], limit: Self.pageLimit
         ) { buckets in
-            try emit(ResultBucket.rows(buckets, ordinal: &ordinal) { try row($0, $1, openAI) })
+            let rows = try ResultBucket.rows(buckets, ordinal: &ordinal) { try row($0, $1, openAI) }
+            try sink.emit(RowBatch(columns: Self.tableSchema.columnNames, rows: rows))
         }
     }
 

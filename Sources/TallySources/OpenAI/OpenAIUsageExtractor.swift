@@ -35,16 +35,17 @@ public struct OpenAIUsageExtractor: SourceExtractor {
         ] + RawRows.trailerFields,
         description: "OpenAI /v1/organization/usage/completions results, one row per bucket and grouping.")
 
-    public var schema: TableSchema { Self.tableSchema }
+    public var schema: TableSchema? { Self.tableSchema }
 
-    public func extract(_ request: ExtractRequest, emit: ([Row]) throws -> Void) throws {
+    public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
         let openAI = try OpenAIAPI(api: api, request: request)
         var ordinal: Int64 = 0
         try openAI.forEachPage(
             OpenAICompletionsResult.self, path: Self.path, groupBy: ["project_id", "model", "batch", "service_tier"],
             limit: Self.pageLimit
         ) { buckets in
-            try emit(ResultBucket.rows(buckets, ordinal: &ordinal) { row($0, $1, openAI.organizationID) })
+            let rows = ResultBucket.rows(buckets, ordinal: &ordinal) { row($0, $1, openAI.organizationID) }
+            try sink.emit(RowBatch(columns: Self.tableSchema.columnNames, rows: rows))
         }
     }
 

@@ -11,8 +11,14 @@ final class SQLiteConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let policy = AuthorizerPolicy()
 
+    /// Configures the library once, before its first use (SQLite refuses configuration afterwards).
+    private static let configured: Void = {
+        _ = tally_sqlite3_disable_memstatus()
+    }()
+
     /// Opens a connection to the dataset file at `uri` (a `file:` URI), in WAL mode.
     init(dataset: String, uri: String) throws(WarehouseError) {
+        Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(":memory:", &db, flags, nil) == SQLITE_OK, let db else {
@@ -98,6 +104,9 @@ final class SQLiteConnection: @unchecked Sendable {
         private let handle: OpaquePointer
         private let untrusted: Bool
         private var timestampText = [UInt8](repeating: 0, count: TimestampText.length)
+        /// Text of the row `insert(row:)` binds, reused from row to row.
+        private var arena: [UInt8] = []
+        private var spans: [Range<Int>] = []
 
         fileprivate init(connection: SQLiteConnection, handle: OpaquePointer, untrusted: Bool) {
             self.connection = connection
@@ -179,6 +188,72 @@ final class SQLiteConnection: @unchecked Sendable {
             }
             guard let base = raw.baseAddress, count > 0 else { return sqlite3_bind_zeroblob(handle, index, 0) }
             return tally_sqlite3_bind_blob_transient(handle, index, base, count)
+        }
+
+        /// Binds `row` to parameters 1…n, steps and resets: one row of a bulk insert. Text values are copied
+        /// into one reused buffer and bound without SQLite copying them again (a malloc and free per text
+        /// value otherwise, the largest cost of a bulk load). Values must already have their column's type.
+        func insert(row: ArraySlice<WarehouseValue>) throws(WarehouseError) {
+            // Worked on as locals: each access to a stored property of this class is an exclusivity check.
+            var arena: [UInt8] = []
+            var spans: [Range<Int>] = []
+            var timestamp: [UInt8] = []
+            swap(&arena, &self.arena)
+            swap(&spans, &self.spans)
+            swap(&timestamp, &self.timestampText)
+            defer {
+                swap(&arena, &self.arena)
+                swap(&spans, &self.spans)
+                swap(&timestamp, &self.timestampText)
+            }
+            arena.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+            for value in row {
+                let start = arena.count
+                switch value {
+                case .string(var text), .date(var text), .json(var text):
+                    text.withUTF8 { arena.append(contentsOf: $0) }
+                case .timestamp(let date):
+                    if TimestampText.write(date, into: &timestamp) {
+                        arena.append(contentsOf: timestamp)
+                    } else {
+                        arena.append(contentsOf: TimestampText.format(date).utf8)
+                    }
+                default: break
+                }
+                spans.append(start..<arena.count)
+            }
+            guard arena.count <= Int(Int32.max) else { throw .invalidValue("row longer than 2 GiB") }
+            let (handle, untrusted, policy) = (self.handle, self.untrusted, connection.policy)
+            let rc = arena.withUnsafeBytes { raw -> Int32 in
+                let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                for (offset, value) in row.enumerated() {
+                    let index = Int32(offset + 1)
+                    let rc: Int32
+                    switch value {
+                    case .null: rc = sqlite3_bind_null(handle, index)
+                    case .bool(let flag): rc = sqlite3_bind_int64(handle, index, flag ? 1 : 0)
+                    case .int(let number): rc = sqlite3_bind_int64(handle, index, number)
+                    case .double(let number): rc = sqlite3_bind_double(handle, index, number)
+                    case .bytes(let bytes):
+                        rc = bytes.withUnsafeBytes { bind($0, at: index, asText: false) } ?? SQLITE_TOOBIG
+                    case .string, .date, .json, .timestamp:
+                        let span = spans[offset]
+                        if let base, !span.isEmpty {
+                            rc = tally_sqlite3_bind_text_static(handle, index, base + span.lowerBound, Int32(span.count))
+                        } else {
+                            rc = tally_sqlite3_bind_text_transient(handle, index, "", 0)
+                        }
+                    }
+                    guard rc == SQLITE_OK else { return rc }
+                }
+                policy.untrusted = untrusted
+                defer { policy.untrusted = false }
+                let rc = sqlite3_step(handle)
+                sqlite3_reset(handle)
+                return rc == SQLITE_DONE ? SQLITE_OK : rc
+            }
+            guard rc == SQLITE_OK else { throw connection.error(rc) }
         }
 
         /// Advances; true when a row is available.

@@ -61,4 +61,42 @@ extension SQLiteWarehouse {
             }
         }
     }
+
+    /// The bulk path: one prepared statement over the batch's columns, values bound by position. Required
+    /// columns the batch lacks fail the whole batch before anything is written.
+    public func insert(_ batch: RowBatch, into table: TableRef, options: JobOptions) throws(WarehouseError) {
+        try Self.validate(table: table)
+        guard !batch.isEmpty else { return }
+        try withWriteTransaction(table.dataset) { connection throws(WarehouseError) in
+            guard let schema = try SQLiteCatalog(connection: connection).schema(of: table.table) else {
+                throw .tableNotFound(table.description)
+            }
+            var columns: [SQLiteTypeMapping.InsertColumn] = []
+            for name in batch.columns {
+                guard let field = schema.field(named: name) else {
+                    throw .invalidValue("\(table) has no column \(name)")
+                }
+                columns.append(SQLiteTypeMapping.InsertColumn(field))
+            }
+            let present = Set(columns.map { $0.name.lowercased() })
+            let required = schema.fields.filter { $0.mode == .required }
+            if let missing = required.first(where: { !present.contains($0.name.lowercased()) }) {
+                throw .invalidValue("column \(missing.name) is REQUIRED")
+            }
+            let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
+            let insert = try connection.prepare(
+                "INSERT INTO \(SQLiteTypeMapping.quoted(table)) (\(names)) VALUES (\(placeholders))")
+            let width = columns.count
+            var row = [WarehouseValue](repeating: .null, count: width)
+            var offset = 0
+            for _ in 0..<batch.count {
+                for (index, column) in columns.enumerated() {
+                    row[index] = try column.storable(batch.values[offset + index])
+                }
+                offset += width
+                try insert.insert(row: row[...])
+            }
+        }
+    }
 }

@@ -1,0 +1,26 @@
+import TallyPipelines
+
+/// Where a tenant's GCP export rows are read from: the NDJSON export file (`billing_export_file`, embedded
+/// warehouse) or the export table in BigQuery (`billing_export_table`).
+///
+/// Both the FOCUS load and the totals the run reconciles against read through this, each on its own pass, so
+/// the totals are the source's own figures, not a by-product of the mapping they check.
+protocol GCPExportSource: Sendable {
+    /// Written to `x_SourceEndpoint`.
+    var endpoint: String { get }
+
+    /// Calls `body` with every record whose usage day is in `window`, with that day and a stable row id.
+    func forEachRecord(in window: CostWindow, _ body: (GCPExportRecord, UTCDay, String) throws -> Void) throws
+}
+
+enum GCPExportSources {
+    /// The source the credential's settings name.
+    static func source(for credential: SourceCredential?) throws -> any GCPExportSource {
+        let settings = credential?.settings ?? [:]
+        if case .string(let path)? = settings["billing_export_file"], !path.isEmpty { return GCPExportFile(path: path) }
+        if settings["billing_export_table"] != nil {
+            throw SourceError.credential("GCP", "billing_export_table needs the BigQuery warehouse")
+        }
+        throw SourceError.credential("GCP", "set billing_export_file (the export as newline-delimited JSON)")
+    }
+}

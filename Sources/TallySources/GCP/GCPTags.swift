@@ -1,0 +1,101 @@
+/// The JSON text of the FOCUS `Tags` object and of `x_Credits`, written byte by byte (once per row of a
+/// million-row load, so no intermediate `JSONValue` and no per-key string building).
+enum GCPTags {
+    /// Labels, then project labels (`project:`), system labels (`system:`) and resource tags
+    /// (`tag:namespace/key`), in that order; the first of duplicate keys wins. Empty values become `true`
+    /// (FOCUS: a key-only tag). Nil when there are none.
+    static func json(_ record: GCPExportRecord) -> String? {
+        let count = record.labels.count + record.projectLabels.count + record.systemLabels.count + record.tags.count
+        guard count > 0 else { return nil }
+        var writer = ObjectWriter()
+        for label in record.labels { writer.add(nil, nil, label.key, label.value) }
+        for label in record.projectLabels { writer.add("project:", nil, label.key, label.value) }
+        for label in record.systemLabels { writer.add("system:", nil, label.key, label.value) }
+        for tag in record.tags { writer.add("tag:", tag.namespace, tag.key, tag.value) }
+        return writer.finish()
+    }
+
+    /// The credits as a JSON array of objects with sorted keys, amounts as written in the export.
+    static func creditsJSON(_ credits: [GCPExportRecord.Credit]) -> String {
+        guard !credits.isEmpty else { return "[]" }
+        var out: [UInt8] = [0x5B]
+        out.reserveCapacity(160 * credits.count)
+        for (index, credit) in credits.enumerated() {
+            if index > 0 { out.append(0x2C) }
+            out.append(contentsOf: #"{"amount":"#.utf8)
+            out.append(contentsOf: (credit.amountText ?? "null").utf8)
+            field(#","full_name":"#, credit.fullName, into: &out)
+            field(#","id":"#, credit.id, into: &out)
+            field(#","name":"#, credit.name, into: &out)
+            field(#","type":"#, credit.type, into: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func field(_ prefix: StaticString, _ value: String?, into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+        if let value { quote(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    /// Appends `text` as a JSON string (quotes, backslashes and control characters escaped).
+    static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        escape(text, into: &out)
+        out.append(0x22)
+    }
+
+    private static func escape(_ text: String, into out: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22, 0x5C: out.append(contentsOf: [0x5C, byte])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: out.append(byte)
+            }
+        }
+    }
+
+    /// Builds the tags object; keys are compared as the bytes written, so prefixed keys need no strings.
+    private struct ObjectWriter {
+        private var out: [UInt8] = [0x7B]
+        private var keys: [Range<Int>] = []
+
+        init() {
+            out.reserveCapacity(256)
+        }
+
+        mutating func add(_ prefix: StaticString?, _ namespace: String?, _ key: String, _ value: String?) {
+            let mark = out.count
+            if !keys.isEmpty { out.append(0x2C) }
+            let keyStart = out.count
+            out.append(0x22)
+            if let prefix {
+                out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            }
+            if let namespace {
+                escape(namespace, into: &out)
+                out.append(0x2F)
+            }
+            escape(key, into: &out)
+            out.append(0x22)
+            let written = keyStart..<out.count
+            if keys.contains(where: { out[$0].elementsEqual(out[written]) }) {
+                out.removeSubrange(mark...)
+                return
+            }
+            keys.append(written)
+            out.append(0x3A)
+            if let value, !value.isEmpty { quote(value, into: &out) } else { out.append(contentsOf: "true".utf8) }
+        }
+
+        func finish() -> String {
+            String(decoding: out + [0x7D], as: UTF8.self)
+        }
+    }
+}
