@@ -14,4 +14,24 @@ public enum CivilDate {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
+
+    /// Whether `text` is a strict `YYYY-MM-DD` naming an existing day (checked per row by bulk loads).
+    public static func isDate(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+            var fields = [0, 0, 0]
+            for (field, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+                for index in range {
+                    guard (0x30...0x39).contains(bytes[index]) else { return false }
+                    fields[field] = fields[field] * 10 + Int(bytes[index] - 0x30)
+                }
+            }
+            let (year, month, day) = (fields[0], fields[1], fields[2])
+            guard (1...12).contains(month), day >= 1 else { return false }
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+            return day <= lengths[month - 1]
+        }
+    }
 }

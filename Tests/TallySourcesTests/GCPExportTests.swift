@@ -49,10 +49,10 @@ import Testing
         let body: [String: JSONValue] = ["start_date": "2025-11-01", "end_date": "2025-11-16"]
         #expect(try harness.run("gcp", "billing-export", body).status == .success)
         let focus = try harness.table("focus_costs")
-        let raw = try harness.table("gcp_billing_export_raw")
+        let totals = try harness.table("cost_source_totals", orderBy: "x_usage_date, currency, invoice_month")
         #expect(try harness.run("gcp", "billing-export", body).status == .success)
         #expect(try harness.table("focus_costs") == focus)
-        #expect(try harness.table("gcp_billing_export_raw") == raw)
+        #expect(try harness.table("cost_source_totals", orderBy: "x_usage_date, currency, invoice_month") == totals)
         #expect(focus.count == 12)
     }
 

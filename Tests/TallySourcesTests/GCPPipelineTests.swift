@@ -5,7 +5,8 @@ import TallyWarehouse
 import Testing
 
 /// `gcp/cost/billing-export` end to end on the embedded warehouse: the export file named by the credential →
-/// `gcp_billing_export_raw` → FOCUS → reconciliation, through the real runner.
+/// FOCUS rows in `focus_costs` and the export's own totals in `cost_source_totals` → reconciliation, through
+/// the real runner.
 @Suite struct GCPPipelineTests {
     static let exportFile = CostHarness.fixtures + "/gcp/billing_export.ndjson"
     /// Net cost (cost + credits) per usage day of the fixture, in the default window of a run for 2025-11-16.
@@ -45,7 +46,13 @@ import Testing
             #expect(abs((row["net"]?.doubleValue ?? 0) - expected) < 0.0000005, "\(row)")
         }
         #expect(try harness.total("SELECT COUNT(*) FROM {t}.focus_costs") == 12)
-        #expect(try harness.total("SELECT COUNT(*) FROM {t}.gcp_billing_export_raw") == 12)
+        #expect(try harness.total("SELECT SUM(row_count) FROM {t}.cost_source_totals WHERE x_source = 'gcp'") == 12)
+        let totals = try harness.rows(
+            "SELECT x_usage_date, SUM(total) AS total FROM {t}.cost_source_totals GROUP BY x_usage_date ORDER BY 1")
+        for row in totals {
+            let expected = Self.dailyNet[row["x_usage_date"]?.stringValue ?? ""] ?? .nan
+            #expect(abs((row["total"]?.doubleValue ?? 0) - expected) < 0.0000005, "\(row)")
+        }
         let checks = try harness.checks(of: run)
         #expect(checks["reconcile_daily_billed_cost"]?["status"] == .string("PASS"))
         #expect(checks["reconcile_invoice_month_billed_cost"]?["status"] == .string("PASS"))

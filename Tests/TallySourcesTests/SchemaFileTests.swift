@@ -13,12 +13,24 @@ import Testing
     @Test(arguments: [
         ("openai_costs", "openai_costs_raw"), ("openai_completions_usage", "openai_usage_raw"),
         ("anthropic_cost_report", "anthropic_cost_raw"), ("anthropic_messages_usage", "anthropic_usage_raw"),
-        ("gcp_billing_export", "gcp_billing_export_raw"), ("openai_cost_window", "cost_windows"),
+        ("openai_cost_window", "cost_windows"),
     ])
     func rawSchemaFileMatchesTheExtractor(extractor: String, file: String) throws {
         let extractors = CostSources.all(client: HTTPClient(), environment: [:])
         let schema = try #require(extractors.first { $0.name == extractor }?.schema)
         #expect(try catalog.schema(atRelativePath: "schemas/\(file).yml") == schema)
+    }
+
+    @Test func gcpExtractorWritesFocusAndItsTotalsOutput() throws {
+        let extractors = CostSources.all(client: HTTPClient(), environment: [:])
+        let gcp = try #require(extractors.first { $0.name == "gcp_billing_export" })
+        #expect(gcp.schema == nil)  // the step names schemas/focus_costs.yml
+        let totals = try #require(gcp.auxiliaryOutputs["totals"])
+        #expect(try catalog.schema(atRelativePath: "schemas/cost_source_totals.yml") == totals)
+        let template = try catalog.template(atRelativePath: "gcp/cost/billing-export.yml")
+        let load = try #require(template.steps.first { $0.source == "gcp_billing_export" })
+        #expect(load.schema == "schemas/focus_costs.yml")
+        #expect(load.outputs == ["totals": "cost_source_totals"])
     }
 
     @Test func focusSchemaHasEveryFocus12ColumnThenCustomColumns() throws {

@@ -26,7 +26,8 @@ extension SourceExtractor {
 }
 
 /// Where an extractor's batches go. The main output may be written on another thread while the extractor
-/// goes on reading, so an extractor builds a new batch rather than mutating one it emitted.
+/// goes on reading, so an extractor builds a new batch rather than mutating one it emitted. `emit(_:)` may be
+/// called from several threads at once (extractors that decode in parallel); `emit(_:to:)` from one.
 public struct ExtractSink {
     private let main: (RowBatch) throws -> Void
     private let auxiliary: (String, RowBatch) throws -> Void

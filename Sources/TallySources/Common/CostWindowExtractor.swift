@@ -37,10 +37,10 @@ public struct CostWindowExtractor: SourceExtractor {
                 columns: Self.tableSchema.columnNames,
                 rows: [
                     [
-                "source": .string(source), "window_start": .date(window.start.description),
-                "window_end": .date(window.end.description),
-                "requested_start": .date(window.requestedStart.description),
-                "requested_end": .date(window.requestedEnd.description),
+                        "source": .string(source), "window_start": .date(window.start.description),
+                        "window_end": .date(window.end.description),
+                        "requested_start": .date(window.requestedStart.description),
+                        "requested_end": .date(window.requestedEnd.description),
                         "trailing_days": .int(Int64(window.trailingDays)),
                     ]
                 ]))

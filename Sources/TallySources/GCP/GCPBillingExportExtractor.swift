@@ -28,22 +28,45 @@ public struct GCPBillingExportExtractor: SourceExtractor {
             accountName = name
         }
         let window = try CostWindow(parameters: request.parameters, trailing: .previousMonth)
-        var mapper = try GCPFocusMapper(endpoint: source.endpoint, billingAccountName: accountName)
-        var batch = RowBatch(columns: FocusColumn.names, capacity: Self.batchSize)
-        var totals = GCPExportTotals()
-        try source.forEachRecord(in: window) { record, day, rowID in
+        let workers = try (0..<ParallelLines.defaultWorkers()).map { _ in
+            Worker(mapper: try GCPFocusMapper(endpoint: source.endpoint, billingAccountName: accountName))
+        }
+        let emit = UnsafeSendable(sink)
+        try source.forEachRecord(in: window, workers: workers.count) { index, record, day, rowID in
+            let worker = workers[index]  // each worker thread only ever touches its own state
             do {
-                batch.append(try mapper.map(record, day: day, rowID: rowID).values)
-                try totals.add(record, day: day)
+                worker.batch.append(try worker.mapper.map(record, day: day, rowID: rowID).values)
+                try worker.totals.add(record, day: day)
             } catch {
                 throw SourceError("GCP billing export row \(rowID): \(error)")
             }
-            if batch.count >= Self.batchSize {
-                try sink.emit(batch)
-                batch = RowBatch(columns: FocusColumn.names, capacity: Self.batchSize)
+            if worker.batch.count >= Self.batchSize {
+                try emit.value.emit(worker.batch)
+                worker.batch = RowBatch(columns: FocusColumn.names, capacity: Self.batchSize)
             }
         }
-        try sink.emit(batch)
+        var totals = GCPExportTotals()
+        for worker in workers {
+            try sink.emit(worker.batch)
+            totals.merge(worker.totals)
+        }
         try sink.emit(totals.batch(source: "gcp"), to: GCPExportTotals.output)
     }
+
+    /// One decoding thread's state; only that thread touches it while the source runs.
+    private final class Worker: @unchecked Sendable {
+        var mapper: GCPFocusMapper
+        var batch = RowBatch(columns: FocusColumn.names, capacity: GCPBillingExportExtractor.batchSize)
+        var totals = GCPExportTotals()
+
+        init(mapper: GCPFocusMapper) {
+            self.mapper = mapper
+        }
+    }
+}
+
+/// The sink crosses into the source's worker threads; `ExtractSink.emit` to the main output is thread-safe.
+private struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

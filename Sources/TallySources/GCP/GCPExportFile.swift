@@ -6,8 +6,8 @@ struct GCPExportFile: GCPExportSource {
     var endpoint: String { "billing_export_file" }
 
     /// Row ids are `gcp:<line>:<FNV-1a of the line>`: stable for an identical file, distinct for edited lines.
-    func forEachRecord(in window: CostWindow, _ body: (GCPExportRecord, UTCDay, String) throws -> Void) throws {
-        try LineReader(path: path).forEachLine { line, number in
+    func forEachRecord(in window: CostWindow, workers: Int, _ body: @escaping GCPExportRecordBody) throws {
+        try ParallelLines.forEach(path: path, workers: workers) { worker, line, number in
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             let record: GCPExportRecord
             let day: UTCDay
@@ -18,7 +18,7 @@ struct GCPExportFile: GCPExportSource {
                 throw SourceError("GCP billing export line \(number): \(error)")
             }
             guard window.contains(day) else { return }
-            try body(record, day, Self.rowID(line: number, hash: Self.hash(line)))
+            try body(worker, record, day, Self.rowID(line: number, hash: Self.hash(line)))
         }
     }
 

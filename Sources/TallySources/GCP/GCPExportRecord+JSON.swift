@@ -41,7 +41,8 @@ extension GCPExportRecord {
             guard var cursor = try scanner.enterObject() else { throw .invalidValue("expects an object") }
             var previous = -1
             while let name = try scanner.nextKey(&cursor) {
-                guard let index = Key.table.index(of: name, in: scanner, after: previous), let key = Key(rawValue: index)
+                guard let index = Key.table.index(of: name, in: scanner, after: previous),
+                    let key = Key(rawValue: index)
                 else {
                     try scanner.skipValue()
                     continue
@@ -72,7 +73,9 @@ extension GCPExportRecord {
         case .costType: costType = try scanner.readString()
         case .service:
             try Self.object(&scanner, Self.idDescription) { (index, scanner) throws(WarehouseError) in
-                if index == 0 { serviceID = try scanner.readString() } else {
+                if index == 0 {
+                    serviceID = try scanner.readString()
+                } else {
                     serviceDescription = try scanner.readString()
                 }
             }
@@ -122,13 +125,17 @@ extension GCPExportRecord {
             }
         case .resource:
             try Self.object(&scanner, Self.resourceKeys) { (index, scanner) throws(WarehouseError) in
-                if index == 0 { resourceName = try scanner.readString() } else {
+                if index == 0 {
+                    resourceName = try scanner.readString()
+                } else {
                     resourceGlobalName = try scanner.readString()
                 }
             }
         case .price:
             try Self.object(&scanner, Self.priceKeys) { (_, scanner) throws(WarehouseError) in
-                priceTierStart = try scanner.readNumberText().map { String(decoding: scanner.bytes[$0], as: UTF8.self) }
+                priceTierStart = try scanner.readNumberText().map {
+                    String(decoding: scanner.bytes[$0], as: UTF8.self)
+                }
             }
         }
     }
@@ -167,7 +174,11 @@ extension GCPExportRecord {
         while try scanner.nextElement(&cursor) {
             var pair = KeyValue(key: "", value: nil)
             try object(&scanner, keyValueKeys) { (index, scanner) throws(WarehouseError) in
-                if index == 0 { pair.key = try scanner.readString() ?? "" } else { pair.value = try scanner.readString() }
+                if index == 0 {
+                    pair.key = try scanner.readString() ?? ""
+                } else {
+                    pair.value = try scanner.readString()
+                }
             }
             pairs.append(pair)
         }

@@ -3,15 +3,18 @@ import TallyPipelines
 /// Where a tenant's GCP export rows are read from: the NDJSON export file (`billing_export_file`, embedded
 /// warehouse) or the export table in BigQuery (`billing_export_table`).
 ///
-/// Both the FOCUS load and the totals the run reconciles against read through this, each on its own pass, so
-/// the totals are the source's own figures, not a by-product of the mapping they check.
 protocol GCPExportSource: Sendable {
     /// Written to `x_SourceEndpoint`.
     var endpoint: String { get }
 
     /// Calls `body` with every record whose usage day is in `window`, with that day and a stable row id.
-    func forEachRecord(in window: CostWindow, _ body: (GCPExportRecord, UTCDay, String) throws -> Void) throws
+    /// Sources may decode on up to `workers` threads at once; `body`'s first argument says which worker is
+    /// calling (0..<workers), so callers keep state per worker instead of sharing it.
+    func forEachRecord(in window: CostWindow, workers: Int, _ body: @escaping GCPExportRecordBody) throws
 }
+
+/// What a `GCPExportSource` calls for each record: worker index, record, usage day, row id.
+typealias GCPExportRecordBody = @Sendable (Int, GCPExportRecord, UTCDay, String) throws -> Void
 
 enum GCPExportSources {
     /// The source the credential's settings name.

@@ -56,10 +56,29 @@ struct GCPExportTotals {
         last = (key, current)
     }
 
-    /// The totals as rows of `tableSchema`, ordered by day and currency.
-    func batch(source: String) -> RowBatch {
+    /// Adds another worker's totals.
+    mutating func merge(_ other: GCPExportTotals) {
+        var all = allSums
+        for (key, value) in other.allSums {
+            var current = all[key] ?? Sums()
+            current.rows += value.rows
+            current.cost.add(value.cost)
+            current.credits.add(value.credits)
+            all[key] = current
+        }
+        sums = all
+        last = nil
+    }
+
+    private var allSums: [Key: Sums] {
         var all = sums
         if let last { all[last.key] = last.sums }
+        return all
+    }
+
+    /// The totals as rows of `tableSchema`, ordered by day and currency.
+    func batch(source: String) -> RowBatch {
+        let all = allSums
         var batch = RowBatch(columns: Self.tableSchema.columnNames, capacity: all.count)
         let ordered = all.sorted {
             ($0.key.day, $0.key.currency ?? "", $0.key.invoiceMonth ?? "")

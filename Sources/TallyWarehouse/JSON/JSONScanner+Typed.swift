@@ -81,7 +81,8 @@ extension JSONScanner {
             }
             position += 1
         }
-        let fastPath = position == literal.endIndex && position > firstDigit && digits <= 15 && scale <= 22
+        let fastPath =
+            position == literal.endIndex && position > firstDigit && digits <= 15 && scale <= 22
             && literal[position - 1] != 0x2E
         guard fastPath else { return Double(String(decoding: literal, as: UTF8.self)) }
         let magnitude = scale == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[scale]

@@ -240,7 +240,8 @@ final class SQLiteConnection: @unchecked Sendable {
                     case .string, .date, .json, .timestamp:
                         let span = spans[offset]
                         if let base, !span.isEmpty {
-                            rc = tally_sqlite3_bind_text_static(handle, index, base + span.lowerBound, Int32(span.count))
+                            rc = tally_sqlite3_bind_text_static(
+                                handle, index, base + span.lowerBound, Int32(span.count))
                         } else {
                             rc = tally_sqlite3_bind_text_transient(handle, index, "", 0)
                         }

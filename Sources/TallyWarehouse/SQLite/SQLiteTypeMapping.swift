@@ -78,6 +78,18 @@ enum SQLiteTypeMapping {
             mode = field.mode
         }
 
+        /// Whether `value` is bound as it is (the common case of a bulk load), so no converted copy is needed.
+        func acceptsUnchanged(_ value: WarehouseValue) -> Bool {
+            switch (type, value) {
+            case (_, .null): mode != .required
+            case (.string, .string), (.bytes, .bytes), (.int64, .int), (.float64, .double), (.numeric, .double),
+                (.bool, .bool), (.timestamp, .timestamp), (.json, .json), (.record, .json), (.json, .string):
+                true
+            case (.date, .date(let text)): Self.isDate(text)
+            default: false
+            }
+        }
+
         /// The value to bind; errors name the column, never the value.
         func storable(_ value: WarehouseValue) throws(WarehouseError) -> WarehouseValue {
             switch (type, value) {
@@ -104,9 +116,7 @@ enum SQLiteTypeMapping {
         }
 
         private static func isDate(_ text: String) -> Bool {
-            let bytes = Array(text.utf8)
-            guard bytes.count == 10, let date = TimestampText.parse(bytes) else { return false }
-            return TimestampText.format(date).hasPrefix(text)
+            CivilDate.isDate(text)
         }
     }
 }

@@ -91,10 +91,15 @@ extension SQLiteWarehouse {
             var row = [WarehouseValue](repeating: .null, count: width)
             var offset = 0
             for _ in 0..<batch.count {
-                for (index, column) in columns.enumerated() {
-                    row[index] = try column.storable(batch.values[offset + index])
-                }
+                let values = batch.values[offset..<offset + width]
                 offset += width
+                if zip(columns, values).allSatisfy({ $0.acceptsUnchanged($1) }) {
+                    try insert.insert(row: values)
+                    continue
+                }
+                for (index, column) in columns.enumerated() {
+                    row[index] = try column.storable(values[values.startIndex + index])
+                }
                 try insert.insert(row: row[...])
             }
         }
