@@ -86,7 +86,8 @@ struct BillingExportBenchmark {
             let value = (try? warehouse.query(sql, in: tenant).rows.first?.values.first?.intValue) ?? nil
             return value.map { Int($0) } ?? -1
         }
-        let raw = count("SELECT COUNT(*) FROM \(tenant).gcp_billing_export_raw")
+        // The rows the export's own totals counted (the extractor's second output), beside the FOCUS rows.
+        let sourceRows = count("SELECT SUM(row_count) FROM \(tenant).cost_source_totals WHERE x_source = 'gcp'")
         let focus = count("SELECT COUNT(*) FROM \(tenant).focus_costs")
         let details = try? pipelines.details(runID: run.pipelineLoggingID, tenantID: tenant)
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil ?? 0
@@ -96,11 +97,13 @@ struct BillingExportBenchmark {
             "run: \(run.status) in \(format(seconds, 2)) s wall, \(format(cpu, 2)) s CPU; window \(startDate) … \(endDate)"
         )
         if let message = run.errorMessage { print("run error: \(message)") }
+        var loadSeconds = "?"
         for step in details?.steps ?? [] {
             let name = step["step_id"]?.stringValue ?? step["step_name"]?.stringValue ?? "?"
             let status = step["status"]?.stringValue ?? "?"
             let duration = step["duration_ms"]?.intValue.map { format(Double($0) / 1000, 2) + " s" } ?? "?"
             let rows = step["rows_written"]?.intValue.map { String($0) } ?? "-"
+            if name == "load", let ms = step["duration_ms"]?.intValue { loadSeconds = format(Double(ms) / 1000, 3) }
             print(
                 "  step \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(status)  \(duration)  rows \(rows)"
             )
@@ -113,10 +116,12 @@ struct BillingExportBenchmark {
             "memory: VmRSS \(rssBefore) kB before the run, \(rssAfter) kB after; VmHWM \(hwmBefore) kB before "
                 + "(setup), \(peak) kB peak")
         print(
-            "rows: gcp_billing_export_raw \(raw), focus_costs \(focus); warehouse \(warehouseBytes / 1024) kB on disk")
+            "rows: export \(sourceRows) (cost_source_totals), focus_costs \(focus); warehouse \(warehouseBytes / 1024) kB "
+                + "on disk")
         print(
             "RESULT op=billing-export status=\(run.status) seconds=\(format(seconds, 3)) cpu_seconds=\(format(cpu, 2)) "
-                + "raw_rows=\(raw) focus_rows=\(focus) rows_per_s=\(format(seconds > 0 ? Double(raw) / seconds : 0, 0)) "
+                + "source_rows=\(sourceRows) focus_rows=\(focus) "
+                + "rows_per_s=\(format(seconds > 0 ? Double(focus) / seconds : 0, 0)) load_seconds=\(loadSeconds) "
                 + "peak_rss_kb=\(peak) setup_hwm_kb=\(hwmBefore) file_bytes=\(fileBytes) "
                 + "warehouse_bytes=\(warehouseBytes)")
         guard run.status == .success else { throw BenchError("the run ended \(run.status)") }

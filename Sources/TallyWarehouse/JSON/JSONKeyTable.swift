@@ -5,13 +5,14 @@ import Foundation
 /// Writers such as BigQuery's export emit keys in a fixed order, so the key after the previous match is
 /// tried first; others fall back to a scan of the (short) list.
 public struct JSONKeyTable: Sendable {
-    private let names: [[UInt8]]
+    @usableFromInline let names: [[UInt8]]
 
     public init(_ names: [String]) {
         self.names = names.map { Array($0.utf8) }
     }
 
     /// The index of `key` among the names, or nil for a key the decoder does not read.
+    @inlinable
     public func index(of key: JSONScanner.Text, in scanner: JSONScanner, after previous: Int) -> Int? {
         switch key {
         case .escaped(let text):
@@ -27,7 +28,7 @@ public struct JSONKeyTable: Sendable {
         }
     }
 
-    private static func equal(_ name: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
+    @inlinable static func equal(_ name: [UInt8], _ key: UnsafeRawBufferPointer) -> Bool {
         guard name.count == key.count else { return false }
         guard let keyBase = key.baseAddress else { return true }
         return name.withUnsafeBytes { name in memcmp(name.baseAddress!, keyBase, key.count) == 0 }

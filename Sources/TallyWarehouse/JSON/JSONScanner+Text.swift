@@ -2,7 +2,7 @@
 extension JSONScanner {
     /// Writes the value at `index` compactly, with object keys in byte order, and moves past it. An object's
     /// members are located first (values skipped), then written in order, each value scanned where it lies.
-    mutating func writeCanonical(into out: inout [UInt8], depth: Int) throws(WarehouseError) {
+    @usableFromInline mutating func writeCanonical(into out: inout [UInt8], depth: Int) throws(WarehouseError) {
         guard depth < Self.maximumDepth else { throw malformed }
         switch try peek() {
         case 0x7B:
@@ -83,7 +83,7 @@ extension JSONScanner {
         out.append(0x22)
     }
 
-    mutating func unescape(from start: Int) throws(WarehouseError) -> String {
+    @usableFromInline mutating func unescape(from start: Int) throws(WarehouseError) -> String {
         var text = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]

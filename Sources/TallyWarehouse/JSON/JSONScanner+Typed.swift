@@ -5,6 +5,7 @@ import Foundation
 /// Numbers may also arrive as strings, as BigQuery writes INT64 and NUMERIC.
 extension JSONScanner {
     /// A string; numbers and booleans are accepted as their literal text.
+    @inlinable
     public mutating func readString() throws(WarehouseError) -> String? {
         switch try token() {
         case .null: return nil
@@ -16,6 +17,7 @@ extension JSONScanner {
     }
 
     /// A number (or a numeric string) as a `Double`.
+    @inlinable
     public mutating func readDouble() throws(WarehouseError) -> Double? {
         guard let text = try readNumberText() else { return nil }
         guard let value = Self.double(bytes[text]) else { throw .invalidValue("expects a number") }
@@ -23,6 +25,7 @@ extension JSONScanner {
     }
 
     /// The literal text of a number (or of a numeric string), for callers that keep decimals exact.
+    @inlinable
     public mutating func readNumberText() throws(WarehouseError) -> Range<Int>? {
         switch try token() {
         case .null: return nil
@@ -44,6 +47,7 @@ extension JSONScanner {
         throw .invalidValue("expects a timestamp")
     }
 
+    @inlinable
     public mutating func readBool() throws(WarehouseError) -> Bool? {
         switch try token() {
         case .null: return nil
@@ -56,6 +60,7 @@ extension JSONScanner {
     /// money and quantities in billing data) take Clinger's fast path: the digits and the power of ten are
     /// both exact doubles, so one division or multiplication is correctly rounded. Anything else goes to
     /// `Double(_:)` (strtod).
+    @inlinable
     public static func double(_ literal: ArraySlice<UInt8>) -> Double? {
         var mantissa: UInt64 = 0
         var digits = 0
@@ -89,7 +94,7 @@ extension JSONScanner {
         return negative ? -magnitude : magnitude
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
+    @usableFromInline static let powersOfTen: [Double] = (0...22).map { exponent in
         var value = 1.0
         for _ in 0..<exponent { value *= 10 }
         return value

@@ -22,26 +22,30 @@ public struct JSONScanner {
 
     /// Where a reader is inside an object or array, for `nextKey` / `nextElement`.
     public struct Cursor: Sendable {
-        fileprivate var started = false
-        fileprivate var finished = false
+        @usableFromInline var started = false
+        @usableFromInline var finished = false
+
+        @inlinable init() {}
     }
 
-    static let maximumDepth = 64
+    @usableFromInline static let maximumDepth = 64
     /// The document.
     public let bytes: [UInt8]
-    var index = 0
+    @usableFromInline var index = 0
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// The byte offset the scanner is at.
+    @inlinable
     public var offset: Int { index }
 
-    var malformed: WarehouseError { .invalidValue("malformed JSON at byte \(index)") }
+    @usableFromInline var malformed: WarehouseError { .invalidValue("malformed JSON at byte \(index)") }
 
     // MARK: Structure
 
+    @usableFromInline
     mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -61,11 +65,13 @@ public struct JSONScanner {
         return bytes[index]
     }
 
+    @inlinable
     public mutating func expect(_ byte: UInt8) throws(WarehouseError) {
         guard try peek() == byte else { throw malformed }
         index += 1
     }
 
+    @inlinable
     public mutating func consume(_ byte: UInt8) throws(WarehouseError) -> Bool {
         guard try peek() == byte else { return false }
         index += 1
@@ -73,17 +79,20 @@ public struct JSONScanner {
     }
 
     /// Only whitespace may follow.
+    @inlinable
     public mutating func expectEnd() throws(WarehouseError) {
         skipWhitespace()
         guard index == bytes.count else { throw malformed }
     }
 
+    @inlinable
     public mutating func key() throws(WarehouseError) -> Text {
         guard try peek() == 0x22 else { throw malformed }
         return try string()
     }
 
     /// Opens an object; nil (and the value consumed) when it is JSON `null`.
+    @inlinable
     public mutating func enterObject() throws(WarehouseError) -> Cursor? {
         if try consumeNull() { return nil }
         try expect(0x7B)
@@ -91,6 +100,7 @@ public struct JSONScanner {
     }
 
     /// The next member's key, positioned at its value (which the caller must read or skip); nil after `}`.
+    @inlinable
     public mutating func nextKey(_ cursor: inout Cursor) throws(WarehouseError) -> Text? {
         guard try nextItem(&cursor, closing: 0x7D) else { return nil }
         let key = try key()
@@ -99,6 +109,7 @@ public struct JSONScanner {
     }
 
     /// Opens an array; nil (and the value consumed) when it is JSON `null`.
+    @inlinable
     public mutating func enterArray() throws(WarehouseError) -> Cursor? {
         if try consumeNull() { return nil }
         try expect(0x5B)
@@ -106,11 +117,12 @@ public struct JSONScanner {
     }
 
     /// True when another element follows (positioned at it); false after `]`.
+    @inlinable
     public mutating func nextElement(_ cursor: inout Cursor) throws(WarehouseError) -> Bool {
         try nextItem(&cursor, closing: 0x5D)
     }
 
-    private mutating func nextItem(_ cursor: inout Cursor, closing: UInt8) throws(WarehouseError) -> Bool {
+    @inlinable mutating func nextItem(_ cursor: inout Cursor, closing: UInt8) throws(WarehouseError) -> Bool {
         if cursor.finished { return false }
         if !cursor.started {
             cursor.started = true
@@ -127,6 +139,7 @@ public struct JSONScanner {
     }
 
     /// Consumes a `null` literal if one is next.
+    @inlinable
     public mutating func consumeNull() throws(WarehouseError) -> Bool {
         guard try peek() == 0x6E else { return false }
         _ = try literal("null", .null)
@@ -136,6 +149,7 @@ public struct JSONScanner {
     // MARK: Values
 
     /// The next value as a token; objects and arrays are written out canonically.
+    @inlinable
     public mutating func token() throws(WarehouseError) -> Token {
         switch try peek() {
         case 0x22: return .string(try string())
@@ -152,6 +166,7 @@ public struct JSONScanner {
     }
 
     /// Skips a value without building it; nested values are only balanced, not validated.
+    @inlinable
     public mutating func skipValue() throws(WarehouseError) {
         guard try peek() == 0x7B || bytes[index] == 0x5B else {
             _ = try token()
@@ -173,6 +188,7 @@ public struct JSONScanner {
         throw malformed
     }
 
+    @usableFromInline
     mutating func literal(_ word: String, _ token: Token) throws(WarehouseError) -> Token {
         let end = index + word.utf8.count
         guard end <= bytes.count, bytes[index..<end].elementsEqual(word.utf8) else { throw malformed }
@@ -180,6 +196,7 @@ public struct JSONScanner {
         return token
     }
 
+    @usableFromInline
     mutating func number() throws(WarehouseError) -> Range<Int> {
         let start = index
         while index < bytes.count {
@@ -195,6 +212,7 @@ public struct JSONScanner {
     }
 
     /// Reads a string whose opening quote is at `index`.
+    @usableFromInline
     mutating func string() throws(WarehouseError) -> Text {
         let start = index + 1
         // The hot loop of every decode: scanned without bounds checks for the quote or backslash that ends it.
@@ -213,6 +231,7 @@ public struct JSONScanner {
 
 extension JSONScanner.Text {
     /// The text as a string.
+    @inlinable
     public func string(in bytes: [UInt8]) -> String {
         switch self {
         case .raw(let range): String(decoding: bytes[range], as: UTF8.self)

@@ -1,4 +1,5 @@
 internal import CSQLite
+import Foundation
 
 /// A SQLite handle that can see exactly one dataset: an empty `:memory:` main database with the dataset's file
 /// attached under the dataset's name, further attaches impossible, and an authorizer that confines the SQL
@@ -107,6 +108,8 @@ final class SQLiteConnection: @unchecked Sendable {
         /// Text of the row `insert(row:)` binds, reused from row to row.
         private var arena: [UInt8] = []
         private var spans: [Range<Int>] = []
+        /// Per parameter, the last timestamp bound and its text: bulk rows repeat billing periods and hours.
+        private var lastTimestamps: [(date: Date, text: [UInt8])?] = []
 
         fileprivate init(connection: SQLiteConnection, handle: OpaquePointer, untrusted: Bool) {
             self.connection = connection
@@ -198,24 +201,31 @@ final class SQLiteConnection: @unchecked Sendable {
             var arena: [UInt8] = []
             var spans: [Range<Int>] = []
             var timestamp: [UInt8] = []
+            var memo: [(date: Date, text: [UInt8])?] = []
             swap(&arena, &self.arena)
             swap(&spans, &self.spans)
             swap(&timestamp, &self.timestampText)
+            swap(&memo, &self.lastTimestamps)
             defer {
                 swap(&arena, &self.arena)
                 swap(&spans, &self.spans)
                 swap(&timestamp, &self.timestampText)
+                swap(&memo, &self.lastTimestamps)
             }
+            if memo.count != row.count { memo = Array(repeating: nil, count: row.count) }
             arena.removeAll(keepingCapacity: true)
             spans.removeAll(keepingCapacity: true)
-            for value in row {
+            for (column, value) in row.enumerated() {
                 let start = arena.count
                 switch value {
                 case .string(var text), .date(var text), .json(var text):
                     text.withUTF8 { arena.append(contentsOf: $0) }
                 case .timestamp(let date):
-                    if TimestampText.write(date, into: &timestamp) {
+                    if let last = memo[column], last.date == date {
+                        arena.append(contentsOf: last.text)
+                    } else if TimestampText.write(date, into: &timestamp) {
                         arena.append(contentsOf: timestamp)
+                        memo[column] = (date, timestamp)
                     } else {
                         arena.append(contentsOf: TimestampText.format(date).utf8)
                     }
