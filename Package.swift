@@ -55,7 +55,7 @@ let package = Package(
 
         .target(
             name: "TallySources",
-            dependencies: ["TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP"]
+            dependencies: ["TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP", "TallyGoogleAuth"]
         ),
 
         // HTTP API: wires routes to the domain.

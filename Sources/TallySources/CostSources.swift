@@ -4,8 +4,9 @@ import TallyPipelines
 
 /// The cost sources Tally ships, for the pipeline runner's `SourceRegistry`.
 public enum CostSources {
-    /// Every extractor, sharing one HTTP client. Base URLs come from `TALLY_OPENAI_BASE_URL` and
-    /// `TALLY_ANTHROPIC_BASE_URL` (defaults: the providers' public APIs).
+    /// Every extractor, sharing one HTTP client (the GCP export table has its own, made for BigQuery). Base URLs
+    /// come from `TALLY_OPENAI_BASE_URL`, `TALLY_ANTHROPIC_BASE_URL` and `BIGQUERY_EMULATOR_HOST` (defaults: the
+    /// providers' public APIs).
     public static func all(client: HTTPClient) -> [any SourceExtractor] {
         all(client: client, environment: ProcessInfo.processInfo.environment)
     }
@@ -27,7 +28,7 @@ public enum CostSources {
             CostWindowExtractor(source: "gcp", trailing: .previousMonth),
             CostWindowExtractor(source: "openai", trailing: .days(3)),
             CostWindowExtractor(source: "anthropic", trailing: .days(3)),
-            GCPBillingExportExtractor(),
+            GCPBillingExportExtractor(environment: environment, retry: retry),
             OpenAICostsExtractor(api: openAI),
             OpenAIUsageExtractor(api: openAI),
             AnthropicCostReportExtractor(api: anthropic),

@@ -56,14 +56,16 @@ import Testing
         #expect(focus.count == 12)
     }
 
-    @Test func bigQueryTableSettingNeedsTheBigQueryWarehouse() throws {
+    @Test func tableSettingNeedsAUsableServiceAccountKey() throws {
         let harness = try CostHarness()
         try harness.addCredential(
             "gcp", value: GCPPipelineTests.serviceAccount,
             settings: ["billing_export_table": "acme-billing.billing.gcp_billing_export_v1_01A2B3_C4D5E6_F7A8B9"])
         let run = try harness.run("gcp", "billing-export", ["date": "2025-11-16"])
         #expect(run.status == .failed)
-        #expect(run.errorMessage?.contains("GCP credential: billing_export_table needs the BigQuery warehouse") == true)
+        let message = run.errorMessage ?? ""
+        #expect(message.contains("GCP credential: invalid Google credentials: the service-account key lacks field"))
+        #expect(!message.contains("MIIfixture"), "\(message)")
     }
 
     @Test func aMalformedLineFailsTheRunNamingTheLine() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TallyHTTPClient
 import TallyPipelines
 import TallyWarehouse
 
@@ -12,7 +13,16 @@ import TallyWarehouse
 public struct GCPBillingExportExtractor: SourceExtractor {
     static let batchSize = 5_000
 
-    public init() {}
+    /// For tenants whose credential names an export table.
+    let bigQuery: GCPExportTable.Connection
+
+    /// `environment` may set `BIGQUERY_EMULATOR_HOST`; `retry` applies to BigQuery calls.
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        retry: RetryPolicy = BigQueryClient.defaultRetry
+    ) {
+        bigQuery = GCPExportTable.Connection(environment: environment, retry: retry)
+    }
 
     public var name: String { "gcp_billing_export" }
     public var provider: String? { "gcp" }
@@ -22,7 +32,7 @@ public struct GCPBillingExportExtractor: SourceExtractor {
     public var auxiliaryOutputs: [String: TableSchema] { [GCPExportTotals.output: GCPExportTotals.tableSchema] }
 
     public func extract(_ request: ExtractRequest, into sink: ExtractSink) throws {
-        let source = try GCPExportSources.source(for: request.credential)
+        let source = try GCPExportSources.source(for: request.credential, bigQuery: bigQuery)
         var accountName: String?
         if case .string(let name)? = request.credential?.settings["billing_account_name"], !name.isEmpty {
             accountName = name

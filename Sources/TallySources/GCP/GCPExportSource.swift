@@ -2,7 +2,6 @@ import TallyPipelines
 
 /// Where a tenant's GCP export rows are read from: the NDJSON export file (`billing_export_file`, embedded
 /// warehouse) or the export table in BigQuery (`billing_export_table`).
-///
 protocol GCPExportSource: Sendable {
     /// Written to `x_SourceEndpoint`.
     var endpoint: String { get }
@@ -17,13 +16,19 @@ protocol GCPExportSource: Sendable {
 typealias GCPExportRecordBody = @Sendable (Int, GCPExportRecord, UTCDay, String) throws -> Void
 
 enum GCPExportSources {
-    /// The source the credential's settings name.
-    static func source(for credential: SourceCredential?) throws -> any GCPExportSource {
+    /// The source the credential's settings name. The table comes first when both are set: it is the export
+    /// itself, a file only a copy of it.
+    static func source(
+        for credential: SourceCredential?, bigQuery: GCPExportTable.Connection
+    ) throws -> any GCPExportSource {
         let settings = credential?.settings ?? [:]
-        if case .string(let path)? = settings["billing_export_file"], !path.isEmpty { return GCPExportFile(path: path) }
-        if settings["billing_export_table"] != nil {
-            throw SourceError.credential("GCP", "billing_export_table needs the BigQuery warehouse")
+        if case .string(let table)? = settings["billing_export_table"], !table.isEmpty, let credential {
+            return try GCPExportTable(table: table, serviceAccountKey: credential.secret, connection: bigQuery)
         }
-        throw SourceError.credential("GCP", "set billing_export_file (the export as newline-delimited JSON)")
+        if case .string(let path)? = settings["billing_export_file"], !path.isEmpty { return GCPExportFile(path: path) }
+        throw SourceError.credential(
+            "GCP",
+            "set billing_export_table (the BigQuery export table, project.dataset.table) or billing_export_file "
+                + "(the export as newline-delimited JSON)")
     }
 }

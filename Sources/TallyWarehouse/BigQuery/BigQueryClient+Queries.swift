@@ -6,17 +6,47 @@ extension BigQueryClient {
     }
 
     /// Limits on reading a result, so a runaway query cannot exhaust memory or loop forever.
-    struct Paging {
-        var pageSize = 10_000
-        var maxRows = 1_000_000
-        var wait: Duration = .seconds(5)
-        var timeout: Duration = .seconds(600)
+    public struct Paging: Sendable {
+        /// `maxResults` of jobs.query and of each getQueryResults page.
+        public var pageSize = 10_000
+        /// `query` fails past this many rows; `BigQueryResultPages` readers bound memory by page instead.
+        public var maxRows = 1_000_000
+        /// jobs.query / getQueryResults `timeoutMs`; keep below the HTTP client's timeout.
+        public var wait: Duration = .seconds(5)
+        /// How long to keep polling an unfinished query.
+        public var timeout: Duration = .seconds(600)
+
+        public init(
+            pageSize: Int = 10_000, maxRows: Int = 1_000_000, wait: Duration = .seconds(5),
+            timeout: Duration = .seconds(600)
+        ) {
+            self.pageSize = pageSize
+            self.maxRows = maxRows
+            self.wait = wait
+            self.timeout = timeout
+        }
     }
 
-    /// Runs a read query with jobs.query (a `QueryRequest` with named parameters), waits for it with
-    /// jobs.getQueryResults, and reads every page. Timestamps come back as int64 microseconds
-    /// (`formatOptions.useInt64Timestamp`), never as float seconds.
+    /// Runs a read query and reads every page into memory (bounded by `paging.maxRows`).
     func query(_ request: [String: BigQueryJSON], paging: Paging) throws(BigQueryError) -> QueryRows {
+        var pages = try startQuery(request, paging: paging)
+        var result = QueryRows(fields: pages.fields, rows: [])
+        while let rows = try pages.next() {
+            result.rows += rows
+            guard result.rows.count <= paging.maxRows else {
+                throw BigQueryError(
+                    .service(status: 200), reason: "responseTooLarge",
+                    message: "query result exceeds \(paging.maxRows) rows; write it to a table instead")
+            }
+        }
+        return result
+    }
+
+    /// Runs a read query with jobs.query (a `QueryRequest` with named parameters) and waits for it with
+    /// jobs.getQueryResults (`jobComplete: false` is polled until `paging.timeout`). The rows are then read a
+    /// page at a time from the returned reader. Timestamps come back as int64 microseconds
+    /// (`formatOptions.useInt64Timestamp`), never as float seconds.
+    func startQuery(_ request: [String: BigQueryJSON], paging: Paging) throws(BigQueryError) -> BigQueryResultPages {
         var body = request
         body["maxResults"] = .number(paging.pageSize)
         body["timeoutMs"] = .number(Int(paging.wait.components.seconds * 1000))
@@ -39,25 +69,11 @@ extension BigQueryClient {
             // Errors beside a complete job may be warnings; the job's own status is authoritative.
             _ = try awaitFinished(jobID)
         }
-        var result = QueryRows(fields: page["schema"]?["fields"]?.array ?? [], rows: page["rows"]?.array ?? [])
-        var token = page["pageToken"]?.string
-        while let current = token, !current.isEmpty {
-            guard result.rows.count <= paging.maxRows else { break }
-            let next = try results(jobID, paging: paging, pageToken: current)
-            result.rows += next["rows"]?.array ?? []
-            token = next["pageToken"]?.string
-            guard token != current else { throw BigQueryError(.malformed, message: "query \(jobID) repeats a page") }
-        }
-        guard result.rows.count <= paging.maxRows else {
-            throw BigQueryError(
-                .service(status: 200), reason: "responseTooLarge",
-                message: "query result exceeds \(paging.maxRows) rows; write it to a table instead")
-        }
-        return result
+        return BigQueryResultPages(client: self, jobID: jobID, paging: paging, firstPage: page)
     }
 
     /// jobs.getQueryResults: waits up to `paging.wait` for completion, then returns one page.
-    private func results(_ jobID: String, paging: Paging, pageToken: String?) throws(BigQueryError) -> BigQueryJSON {
+    func results(_ jobID: String, paging: Paging, pageToken: String?) throws(BigQueryError) -> BigQueryJSON {
         var query = [
             ("location", location), ("maxResults", String(paging.pageSize)),
             ("timeoutMs", String(paging.wait.components.seconds * 1000)), ("formatOptions.useInt64Timestamp", "true"),

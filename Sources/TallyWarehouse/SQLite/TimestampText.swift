@@ -100,12 +100,17 @@ enum TimestampText {
         return .date(Date(timeIntervalSince1970: Double(seconds) + Double(nanos) / 1e9))
     }
 
-    /// Seconds east of UTC for the suffix at `index`: empty, `Z`, ` UTC`, `±HH:MM` or `±HHMM`.
+    /// Seconds east of UTC for the suffix at `index`: empty, `Z`, ` UTC`, `±HH:MM`, `±HHMM` or `±HH` (ISO 8601's
+    /// hours-only offset, which PostgreSQL-style engines write, e.g. the local BigQuery peer's `+00`).
     private static func zoneOffset<Text: RandomAccessCollection<UInt8>>(_ text: Text, from index: Int) -> Int?
     where Text.Index == Int {
         switch text.endIndex - index {
         case 0: return 0
         case 1: return text[index] == 0x5A ? 0 : nil
+        case 3:
+            guard text[index] == 0x2B || text[index] == 0x2D, let hours = number(in: text, at: index + 1, width: 2)
+            else { return nil }
+            return (text[index] == 0x2D ? -3600 : 3600) * hours
         case 4: return text[index...].elementsEqual(" UTC".utf8) ? 0 : nil
         case 5, 6:
             let minutesAt = text.endIndex - 2
