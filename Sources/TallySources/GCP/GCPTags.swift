@@ -47,6 +47,13 @@ enum GCPTags {
     }
 
     private static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain { return }
         for byte in text.utf8 {
             switch byte {
             case 0x22, 0x5C: out.append(contentsOf: [0x5C, byte])
