@@ -1,5 +1,5 @@
 /// Request or response headers. Names compare case-insensitively; order is kept for responses.
-public struct HTTPHeaders: Sendable, Sequence {
+public struct HTTPHeaders: Sendable, Sequence, Equatable {
     private var fields: [(name: String, value: String)] = []
 
     public init(_ fields: [(String, String)] = []) {
@@ -28,4 +28,9 @@ public struct HTTPHeaders: Sendable, Sequence {
     }
 
     public var count: Int { fields.count }
+
+    /// Equal when the same fields come in the same order (names compared exactly).
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
+    }
 }

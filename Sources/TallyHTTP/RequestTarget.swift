@@ -8,7 +8,7 @@ struct RequestTarget: Sendable, Equatable {
     var segments: [String]
     var query: [String: String]
 
-    static func parse(_ raw: [UInt8], maxPathBytes: Int) -> Result<RequestTarget, APIError> {
+    static func parse(_ raw: ArraySlice<UInt8>, maxPathBytes: Int) -> Result<RequestTarget, APIError> {
         let questionMark = raw.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = raw[..<(questionMark ?? raw.endIndex)]
         let rawQuery = questionMark.map { raw[raw.index(after: $0)...] } ?? []
