@@ -47,7 +47,8 @@ final class LibFCGI {
         params.removeAll()
         guard var cursor = request.pointee.envp else { return }
         while let entry = cursor.pointee {
-            params.append(entry: UnsafeRawBufferPointer(start: entry, count: strlen(entry)))
+            let start = UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self)
+            params.append(entry: UnsafeBufferPointer(start: start, count: strlen(entry)))
             cursor += 1
         }
     }

@@ -38,8 +38,10 @@ public struct CGIParams: Sendable, RandomAccessCollection {
     }
 
     /// Appends one param in libfcgi's form, `NAME=value`; an entry without `=` is not a param and is skipped.
-    public mutating func append(entry: UnsafeRawBufferPointer) {
-        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { return }
+    public mutating func append(entry: UnsafeBufferPointer<UInt8>) {
+        var equals = 0
+        while equals < entry.count, entry[equals] != UInt8(ascii: "=") { equals += 1 }
+        guard equals < entry.count else { return }
         let start = bytes.count
         bytes.append(contentsOf: entry)
         entries.append(Entry(nameStart: start, valueStart: start + equals + 1, end: bytes.count))
@@ -58,15 +60,17 @@ public struct CGIParams: Sendable, RandomAccessCollection {
     public func value(_ name: StaticString) -> ArraySlice<UInt8>? {
         let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         let found: Entry? = bytes.withUnsafeBufferPointer { all in
-            for entry in entries where entry.valueStart - 1 - entry.nameStart == wanted.count {
-                var equal = true
-                for offset in 0..<wanted.count where all[entry.nameStart + offset] != wanted[offset] {
-                    equal = false
-                    break
+            entries.withUnsafeBufferPointer { entries in
+                for entry in entries where entry.valueStart - 1 - entry.nameStart == wanted.count {
+                    var equal = true
+                    for offset in 0..<wanted.count where all[entry.nameStart + offset] != wanted[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { return entry }
                 }
-                if equal { return entry }
+                return nil
             }
-            return nil
         }
         return found.map { bytes[$0.valueStart..<$0.end] }
     }

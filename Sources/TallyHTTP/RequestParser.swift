@@ -36,9 +36,9 @@ public struct RequestParser: Sendable {
         guard let contentLength = Self.contentLength(lengthBytes) else {
             return fail(.badRequest(code: "invalid_content_length", "CONTENT_LENGTH is not a number."))
         }
-        var headers = HTTPHeaders()
+        var headers = HTTPHeaders(minimumCapacity: 8)
         for (name, value) in params where Self.isHeader(name) {
-            guard let text = String(validating: value, as: UTF8.self) else {
+            guard let text = ASCIIBytes.string(validating: value) else {
                 return fail(.badRequest(code: "invalid_header", "A request header is not valid UTF-8."))
             }
             headers.add(name: Self.headerName(fromParam: name), value: text)
@@ -82,7 +82,7 @@ public struct RequestParser: Sendable {
 
     /// `HTTP_*` params are the request's headers; `CONTENT_TYPE` is the one header CGI passes without prefix.
     private static func isHeader(_ name: ArraySlice<UInt8>) -> Bool {
-        name.starts(with: "HTTP_".utf8) || name.elementsEqual("CONTENT_TYPE".utf8)
+        ASCIIBytes.hasPrefix(name, "HTTP_") || ASCIIBytes.equals(name, "CONTENT_TYPE")
     }
 
     /// `HTTP_X_API_KEY` → `X-Api-Key`; `CONTENT_TYPE` → `Content-Type`.
@@ -92,7 +92,7 @@ public struct RequestParser: Sendable {
 
     /// The byte form, written straight into the string's storage: it runs for every header of every request.
     static func headerName(fromParam name: ArraySlice<UInt8>) -> String {
-        let bytes = name.starts(with: "HTTP_".utf8) ? name.dropFirst(5) : name
+        let bytes = ASCIIBytes.hasPrefix(name, "HTTP_") ? name.dropFirst(5) : name
         return String(unsafeUninitializedCapacity: bytes.count) { output in
             var startOfWord = true
             for (index, byte) in zip(output.indices, bytes) {

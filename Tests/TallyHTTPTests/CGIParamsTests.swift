@@ -6,7 +6,7 @@ import Testing
     func entries(_ texts: [String]) -> CGIParams {
         var params = CGIParams()
         for text in texts {
-            Array(text.utf8).withUnsafeBytes { params.append(entry: $0) }
+            Array(text.utf8).withUnsafeBufferPointer { params.append(entry: $0) }
         }
         return params
     }
@@ -32,7 +32,7 @@ import Testing
         params.removeAll()
         #expect(params.isEmpty)
         #expect(params.value("A") == nil)
-        Array("A=3".utf8).withUnsafeBytes { params.append(entry: $0) }
+        Array("A=3".utf8).withUnsafeBufferPointer { params.append(entry: $0) }
         #expect(params.value("A").map { Array($0) } == Array("3".utf8))
     }
 
