@@ -12,10 +12,11 @@ struct RequestHandler: Sendable {
 
     func handle(_ fcgi: LibFCGI, buffers: inout WorkerBuffers) {
         fcgi.readParams(into: &buffers.params)
-        let response = answer(fcgi, params: buffers.params)
-        if !fcgi.write(response.cgiBytes()) {
+        buffers.render(answer(fcgi, params: buffers.params))
+        if !fcgi.write(buffers.output) {
             logger.debug("client went away before the response was written")
         }
+        buffers.releaseLargeOutput()
     }
 
     private func answer(_ fcgi: LibFCGI, params: CGIParams) -> Response {

@@ -24,20 +24,73 @@ public struct Response: Sendable {
     public func cgiBytes() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128 + body.count)
-        func append(_ text: String) { output.append(contentsOf: text.utf8) }
-        append("Status: \(status.code) \(status.reason)\r\n")
+        writeCGI(into: &output)
+        return output
+    }
+
+    /// Appends the CGI form to `output`. The server renders every response into one buffer per worker that
+    /// it reuses, and writes it with one call; no string interpolation or per-header allocation here.
+    public func writeCGI(into output: inout [UInt8]) {
+        Self.append("Status: ", to: &output)
+        Self.appendDecimal(status.code, to: &output)
+        output.append(UInt8(ascii: " "))
+        Self.append(status.reason, to: &output)
+        Self.append("\r\n", to: &output)
         var hasLength = false
         for (name, value) in headers {
-            if !hasLength, name.utf8.count == 14, name.lowercased() == "content-length" { hasLength = true }
-            append(name)
-            append(": ")
-            // Header values never carry CR or LF, so no input can split a response.
-            output.append(contentsOf: value.utf8.lazy.filter { $0 != 0x0D && $0 != 0x0A })
-            append("\r\n")
+            if !hasLength, ASCIIBytes.caseInsensitiveEquals(name, "Content-Length") { hasLength = true }
+            Self.append(name, to: &output)
+            Self.append(": ", to: &output)
+            Self.appendRemovingLineBreaks(value, to: &output)
+            Self.append("\r\n", to: &output)
         }
-        if !hasLength { append("Content-Length: \(body.count)\r\n") }
-        append("\r\n")
+        if !hasLength {
+            Self.append("Content-Length: ", to: &output)
+            Self.appendDecimal(body.count, to: &output)
+            Self.append("\r\n", to: &output)
+        }
+        Self.append("\r\n", to: &output)
         output.append(contentsOf: body)
-        return output
+    }
+
+    private static func append(_ text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    /// Header values never carry CR or LF, so no input can split a response.
+    private static func appendRemovingLineBreaks(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                output.append(contentsOf: bytes.lazy.filter { $0 != 0x0D && $0 != 0x0A })
+            } else {
+                output.append(contentsOf: bytes)
+            }
+        }
+    }
+
+    private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        guard value > 0 else {
+            output.append(UInt8(ascii: "0"))
+            return
+        }
+        var digits = 0
+        var rest = value
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let end = output.count + digits
+        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        rest = value
+        for index in stride(from: end - 1, through: end - digits, by: -1) {
+            output[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 }
