@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Byte comparisons for the per-request path. The generic `starts(with:)`/`elementsEqual` over a
 /// `String.UTF8View` and `lowercased()` cost one to several hundred instructions (or an allocation) per
 /// call, and the parser makes dozens of these comparisons for every request.
@@ -16,6 +20,16 @@ enum ASCIIBytes {
     /// Whether `bytes` is exactly `text`.
     static func equals(_ bytes: ArraySlice<UInt8>, _ text: StaticString) -> Bool {
         bytes.count == text.utf8CodeUnitCount && hasPrefix(bytes, text)
+    }
+
+    /// Whether `bytes` is exactly the UTF-8 of `string`.
+    static func equals(_ bytes: ArraySlice<UInt8>, string: String) -> Bool {
+        guard bytes.count == string.utf8.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        var string = string
+        return string.withUTF8 { utf8 in
+            bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, utf8.baseAddress!, utf8.count) == 0 }
+        }
     }
 
     /// Whether the two strings are equal ignoring ASCII case, as HTTP compares header names; allocates nothing.

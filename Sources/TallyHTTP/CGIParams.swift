@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The FastCGI params of one request, in the order the server sent them, as raw bytes (the parser refuses
 /// invalid UTF-8 itself).
 ///
@@ -39,9 +43,10 @@ public struct CGIParams: Sendable, RandomAccessCollection {
 
     /// Appends one param in libfcgi's form, `NAME=value`; an entry without `=` is not a param and is skipped.
     public mutating func append(entry: UnsafeBufferPointer<UInt8>) {
-        var equals = 0
-        while equals < entry.count, entry[equals] != UInt8(ascii: "=") { equals += 1 }
-        guard equals < entry.count else { return }
+        guard let base = entry.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "=")), entry.count) else {
+            return
+        }
+        let equals = UnsafeRawPointer(found) - UnsafeRawPointer(base)
         let start = bytes.count
         bytes.append(contentsOf: entry)
         entries.append(Entry(nameStart: start, valueStart: start + equals + 1, end: bytes.count))

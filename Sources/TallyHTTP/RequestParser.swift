@@ -38,6 +38,11 @@ public struct RequestParser: Sendable {
         }
         var headers = HTTPHeaders(minimumCapacity: 8)
         for (name, value) in params where Self.isHeader(name) {
+            // nginx's request id is both a header and `requestID`: one string serves both.
+            if ASCIIBytes.equals(name, "HTTP_X_REQUEST_ID"), ASCIIBytes.equals(value, string: requestID) {
+                headers.add(name: "X-Request-Id", value: requestID)
+                continue
+            }
             guard let text = ASCIIBytes.string(validating: value) else {
                 return fail(.badRequest(code: "invalid_header", "A request header is not valid UTF-8."))
             }
