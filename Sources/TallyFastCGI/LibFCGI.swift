@@ -42,13 +42,14 @@ final class LibFCGI {
         FCGX_Finish_r(request)
     }
 
-    /// Copies the request's params into `params`, which the worker reuses (a warm copy allocates nothing).
-    func readParams(into params: inout CGIParams) {
+    /// Copies the request's params whose names pass `isWanted` into `params`, which the worker reuses (a warm
+    /// copy allocates nothing).
+    func readParams(into params: inout CGIParams, where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool) {
         params.removeAll()
         guard var cursor = request.pointee.envp else { return }
         while let entry = cursor.pointee {
             let start = UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self)
-            params.append(entry: UnsafeBufferPointer(start: start, count: strlen(entry)))
+            params.append(entry: UnsafeBufferPointer(start: start, count: strlen(entry)), where: isWanted)
             cursor += 1
         }
     }

@@ -11,7 +11,7 @@ struct RequestHandler: Sendable {
     private static let chunk = 64 * 1024
 
     func handle(_ fcgi: LibFCGI, buffers: inout WorkerBuffers) {
-        fcgi.readParams(into: &buffers.params)
+        fcgi.readParams(into: &buffers.params, where: RequestParser.reads(param:))
         buffers.render(answer(fcgi, params: buffers.params))
         if !fcgi.write(buffers.output) {
             logger.debug("client went away before the response was written")

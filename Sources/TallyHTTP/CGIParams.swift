@@ -41,12 +41,16 @@ public struct CGIParams: Sendable, RandomAccessCollection {
         entries.removeAll(keepingCapacity: true)
     }
 
-    /// Appends one param in libfcgi's form, `NAME=value`; an entry without `=` is not a param and is skipped.
-    public mutating func append(entry: UnsafeBufferPointer<UInt8>) {
+    /// Appends one param in libfcgi's form, `NAME=value`, when `isWanted(NAME)`; an entry without `=` is not a
+    /// param and is skipped.
+    public mutating func append(
+        entry: UnsafeBufferPointer<UInt8>, where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }
+    ) {
         guard let base = entry.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "=")), entry.count) else {
             return
         }
         let equals = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+        guard isWanted(UnsafeBufferPointer(rebasing: entry[..<equals])) else { return }
         let start = bytes.count
         bytes.append(contentsOf: entry)
         entries.append(Entry(nameStart: start, valueStart: start + equals + 1, end: bytes.count))

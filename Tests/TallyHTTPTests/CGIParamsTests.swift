@@ -47,6 +47,26 @@ import Testing
         #expect(head.headers["content-type"] == "application/json")
     }
 
+    @Test func serverCopiesOnlyTheParamsTheParserReads() {
+        func reads(_ name: String) -> Bool {
+            Array(name.utf8).withUnsafeBufferPointer { RequestParser.reads(param: $0) }
+        }
+        for name in [
+            "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "CONTENT_LENGTH", "CONTENT_TYPE",
+            "REMOTE_ADDR", "HTTP_HOST", "HTTP_X_REQUEST_ID", "HTTP_",
+        ] {
+            #expect(reads(name), "\(name)")
+        }
+        for name in ["QUERY_STRING", "HTTPS", "SERVER_PORT", "REMOTE_PORT", "REQUEST_SCHEME", "DOCUMENT_ROOT", "HTTP"] {
+            #expect(!reads(name), "\(name)")
+        }
+        var params = CGIParams()
+        for entry in ["HTTPS=on", "HTTP_HOST=h", "SERVER_PORT=1"] {
+            Array(entry.utf8).withUnsafeBufferPointer { params.append(entry: $0, where: RequestParser.reads(param:)) }
+        }
+        #expect(params.map { String(decoding: $0.name, as: UTF8.self) } == ["HTTP_HOST"])
+    }
+
     @Test func headerNamesFromParamBytes() {
         #expect(RequestParser.headerName(fromParam: ArraySlice("HTTP_X_FORWARDED_FOR".utf8)) == "X-Forwarded-For")
         #expect(RequestParser.headerName(fromParam: ArraySlice("HTTP_".utf8)) == "")
