@@ -31,30 +31,37 @@ public struct Response: Sendable {
     /// Appends the CGI form to `output`. The server renders every response into one buffer per worker that
     /// it reuses, and writes it with one call; no string interpolation or per-header allocation here.
     public func writeCGI(into output: inout [UInt8]) {
-        Self.append("Status: ", to: &output)
+        Self.append(literal: "Status: ", to: &output)
         Self.appendDecimal(status.code, to: &output)
         output.append(UInt8(ascii: " "))
         Self.append(status.reason, to: &output)
-        Self.append("\r\n", to: &output)
+        Self.appendLineBreak(to: &output)
         var hasLength = false
         for (name, value) in headers {
             if !hasLength, ASCIIBytes.caseInsensitiveEquals(name, "Content-Length") { hasLength = true }
             Self.append(name, to: &output)
-            Self.append(": ", to: &output)
+            output.append(UInt8(ascii: ":"))
+            output.append(UInt8(ascii: " "))
             Self.appendRemovingLineBreaks(value, to: &output)
-            Self.append("\r\n", to: &output)
+            Self.appendLineBreak(to: &output)
         }
         if !hasLength {
-            Self.append("Content-Length: ", to: &output)
+            Self.append(literal: "Content-Length: ", to: &output)
             Self.appendDecimal(body.count, to: &output)
-            Self.append("\r\n", to: &output)
+            Self.appendLineBreak(to: &output)
         }
-        Self.append("\r\n", to: &output)
+        Self.appendLineBreak(to: &output)
         output.append(contentsOf: body)
     }
 
-    private static func append(_ text: StaticString, to output: inout [UInt8]) {
+    // The label keeps literals on this overload: unlabelled, a literal would pick the `String` one.
+    private static func append(literal text: StaticString, to output: inout [UInt8]) {
         output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func appendLineBreak(to output: inout [UInt8]) {
+        output.append(0x0D)
+        output.append(0x0A)
     }
 
     private static func append(_ text: String, to output: inout [UInt8]) {
@@ -66,7 +73,12 @@ public struct Response: Sendable {
     private static func appendRemovingLineBreaks(_ text: String, to output: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes in
-            if bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+            var hasLineBreak = false
+            for byte in bytes where byte == 0x0D || byte == 0x0A {
+                hasLineBreak = true
+                break
+            }
+            if hasLineBreak {
                 output.append(contentsOf: bytes.lazy.filter { $0 != 0x0D && $0 != 0x0A })
             } else {
                 output.append(contentsOf: bytes)
@@ -75,22 +87,16 @@ public struct Response: Sendable {
     }
 
     private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
-        guard value > 0 else {
-            output.append(UInt8(ascii: "0"))
-            return
-        }
-        var digits = 0
-        var rest = value
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        let end = output.count + digits
-        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        rest = value
-        for index in stride(from: end - 1, through: end - digits, by: -1) {
-            output[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = value.magnitude
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 }

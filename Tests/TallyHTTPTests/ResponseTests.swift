@@ -20,5 +20,7 @@ import Testing
         #expect(text == "Status: 204 No Content\r\ncontent-length: 0\r\n\r\n")
         let large = Response(status: .ok, body: Array(repeating: 0x20, count: 1_234_567))
         #expect(String(decoding: large.cgiBytes().prefix(60), as: UTF8.self).contains("Content-Length: 1234567\r\n"))
+        let odd = Response(status: HTTPStatus(code: -7, reason: "Odd"))
+        #expect(String(decoding: odd.cgiBytes(), as: UTF8.self).hasPrefix("Status: -7 Odd\r\nContent-Length: 0\r\n"))
     }
 }
