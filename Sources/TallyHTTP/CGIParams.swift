@@ -67,18 +67,13 @@ public struct CGIParams: Sendable, RandomAccessCollection {
 
     /// The value of the first param called `name` (as libfcgi's `FCGX_GetParam` answers), or nil.
     public func value(_ name: StaticString) -> ArraySlice<UInt8>? {
-        let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        let count = name.utf8CodeUnitCount
         let found: Entry? = bytes.withUnsafeBufferPointer { all in
             entries.withUnsafeBufferPointer { entries in
-                for entry in entries where entry.valueStart - 1 - entry.nameStart == wanted.count {
-                    var equal = true
-                    for offset in 0..<wanted.count where all[entry.nameStart + offset] != wanted[offset] {
-                        equal = false
-                        break
-                    }
-                    if equal { return entry }
+                entries.first { entry in
+                    entry.valueStart - 1 - entry.nameStart == count
+                        && (count == 0 || memcmp(all.baseAddress! + entry.nameStart, name.utf8Start, count) == 0)
                 }
-                return nil
             }
         }
         return found.map { bytes[$0.valueStart..<$0.end] }
