@@ -98,6 +98,7 @@ public final class FastCGIServer: Sendable {
 
     private func workerLoop(slot: WorkerSlot, listenFD: Int32, handler: RequestHandler) {
         let fcgi = LibFCGI(listenFD: listenFD)
+        var buffers = WorkerBuffers()
         slot.register(thread: pthread_self())
         while true {
             slot.set(.idle)
@@ -111,7 +112,7 @@ public final class FastCGIServer: Sendable {
                 continue
             }
             slot.set(.busy(since: .now))
-            handler.handle(fcgi)
+            handler.handle(fcgi, buffers: &buffers)
             fcgi.finish()
         }
         slot.set(.exited)

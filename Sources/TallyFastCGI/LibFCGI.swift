@@ -1,4 +1,5 @@
 internal import CFastCGI
+import TallyHTTP
 
 #if canImport(Glibc)
     import Glibc
@@ -41,31 +42,16 @@ final class LibFCGI {
         FCGX_Finish_r(request)
     }
 
-    /// The request's params Tally reads, values as raw bytes so the parser can refuse invalid UTF-8.
-    /// nginx sends some thirty params; copying only these (and the `HTTP_*` headers) halves the
-    /// allocations on every request.
-    func params() -> [String: [UInt8]] {
-        var params: [String: [UInt8]] = [:]
-        guard var cursor = request.pointee.envp else { return params }
+    /// Copies the request's params whose names pass `isWanted` into `params`, which the worker reuses (a warm
+    /// copy allocates nothing).
+    func readParams(into params: inout CGIParams, where isWanted: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        params.removeAll()
+        guard var cursor = request.pointee.envp else { return }
         while let entry = cursor.pointee {
-            let length = strlen(entry)
-            let bytes = UnsafeRawBufferPointer(start: entry, count: length)
-            if let equals = bytes.firstIndex(of: UInt8(ascii: "=")), Self.isWanted(bytes[..<equals]) {
-                let name = String(decoding: bytes[..<equals], as: UTF8.self)
-                params[name] = Array(bytes[(equals + 1)...])
-            }
+            let start = UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self)
+            params.append(entry: UnsafeBufferPointer(start: start, count: strlen(entry)), where: isWanted)
             cursor += 1
         }
-        return params
-    }
-
-    private static let wanted: [[UInt8]] = [
-        "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "CONTENT_LENGTH", "CONTENT_TYPE", "REMOTE_ADDR",
-    ].map { Array($0.utf8) }
-
-    private static func isWanted(_ name: Slice<UnsafeRawBufferPointer>) -> Bool {
-        if name.starts(with: [0x48, 0x54, 0x54, 0x50, 0x5F]) { return true }
-        return wanted.contains { $0.count == name.count && name.elementsEqual($0) }
     }
 
     /// Reads up to `count` body bytes; fewer means the stream ended.
@@ -79,6 +65,11 @@ final class LibFCGI {
         }
         buffer.removeLast(count - max(0, Int(read)))
         return buffer
+    }
+
+    /// Reads and discards one body byte; false when the body is empty. Cheaper than `read(upTo: 1)`.
+    func readOneByte() -> Bool {
+        FCGX_GetChar(request.pointee.in) != EOF
     }
 
     /// Writes the response bytes; false when the peer has gone away.

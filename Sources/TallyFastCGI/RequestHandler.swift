@@ -10,16 +10,18 @@ struct RequestHandler: Sendable {
 
     private static let chunk = 64 * 1024
 
-    func handle(_ fcgi: LibFCGI) {
-        let response = answer(fcgi)
-        if !fcgi.write(response.cgiBytes()) {
+    func handle(_ fcgi: LibFCGI, buffers: inout WorkerBuffers) {
+        fcgi.readParams(into: &buffers.params, where: RequestParser.reads(param:))
+        buffers.render(answer(fcgi, params: buffers.params))
+        if !fcgi.write(buffers.output) {
             logger.debug("client went away before the response was written")
         }
+        buffers.releaseLargeOutput()
     }
 
-    private func answer(_ fcgi: LibFCGI) -> Response {
+    private func answer(_ fcgi: LibFCGI, params: CGIParams) -> Response {
         let head: RequestHead
-        switch parser.parseHead(params: fcgi.params()) {
+        switch parser.parseHead(params) {
         case .failure(let failure):
             drain(fcgi)
             return withRequestID(failure.error.response(requestID: failure.requestID), failure.requestID)
@@ -27,7 +29,7 @@ struct RequestHandler: Sendable {
             head = parsed
         }
         if !head.hasContentLength {
-            guard fcgi.read(upTo: 1).isEmpty else {
+            guard !fcgi.readOneByte() else {
                 drain(fcgi)
                 let error = APIError(.lengthRequired, code: "length_required", "A request body needs Content-Length.")
                 return withRequestID(error.response(requestID: head.requestID), head.requestID)

@@ -7,6 +7,11 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
         self.rawValue = rawValue.uppercased()
     }
 
+    /// For a method already checked to be upper case (the request parser): skips `uppercased()`.
+    init(uppercased rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     public var description: String { rawValue }
 
     /// Safe methods may be retried by a proxy; everything else must not be replayed.

@@ -5,7 +5,7 @@ public struct RequestHead: Sendable, Equatable {
     public var path: String
     public var pathSegments: [String]
     public var query: [String: String]
-    public var headers: [String: String]
+    public var headers: HTTPHeaders
     public var requestID: String
     public var remoteAddress: String
     /// The declared body length (`CONTENT_LENGTH`), zero when absent.
@@ -20,7 +20,7 @@ public struct RequestHead: Sendable, Equatable {
             path: path,
             pathSegments: pathSegments,
             query: query,
-            headers: HTTPHeaders(headers.map { ($0.key, $0.value) }),
+            headers: headers,
             body: body,
             requestID: requestID,
             remoteAddress: remoteAddress

@@ -10,6 +10,14 @@ public enum RequestID {
         return generate()
     }
 
+    /// The same check on the raw param, so a usable id costs one string and an unusable one none.
+    public static func accepting(bytes candidate: ArraySlice<UInt8>?) -> String {
+        if let candidate, (1...64).contains(candidate.count), candidate.allSatisfy({ isAllowed($0) }) {
+            return String(decoding: candidate, as: UTF8.self)
+        }
+        return generate()
+    }
+
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let high = generator.next() as UInt64

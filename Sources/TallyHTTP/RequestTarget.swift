@@ -8,7 +8,7 @@ struct RequestTarget: Sendable, Equatable {
     var segments: [String]
     var query: [String: String]
 
-    static func parse(_ raw: [UInt8], maxPathBytes: Int) -> Result<RequestTarget, APIError> {
+    static func parse(_ raw: ArraySlice<UInt8>, maxPathBytes: Int) -> Result<RequestTarget, APIError> {
         let questionMark = raw.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = raw[..<(questionMark ?? raw.endIndex)]
         let rawQuery = questionMark.map { raw[raw.index(after: $0)...] } ?? []
@@ -19,15 +19,34 @@ struct RequestTarget: Sendable, Equatable {
             return .failure(.badRequest(code: "invalid_path", "The request path must start with '/'."))
         }
         var segments: [String] = []
-        for rawSegment in rawPath.split(separator: UInt8(ascii: "/")) {
-            guard let segment = PercentDecoding.decode(rawSegment, plusAsSpace: false),
-                segment != ".", segment != "..", !segment.contains("/"),
-                !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-            else {
-                return .failure(.badRequest(code: "invalid_path", "The request path is malformed."))
+        // Whether the raw path spells the decoded path exactly (no escapes, no empty segments): then the path
+        // string is the raw bytes, with no join.
+        var isCanonical = true
+        var start = rawPath.index(after: rawPath.startIndex)
+        while true {
+            let end = rawPath[start...].firstIndex(of: UInt8(ascii: "/")) ?? rawPath.endIndex
+            let rawSegment = rawPath[start..<end]
+            if rawSegment.isEmpty {
+                if !(end == rawPath.endIndex && segments.isEmpty) { isCanonical = false }
+            } else if let segment = plainSegment(rawSegment) {
+                guard segment != ".", segment != ".." else {
+                    return .failure(.badRequest(code: "invalid_path", "The request path is malformed."))
+                }
+                segments.append(segment)
+            } else {
+                isCanonical = false
+                guard let segment = PercentDecoding.decode(rawSegment, plusAsSpace: false),
+                    segment != ".", segment != "..", !segment.utf8.contains(UInt8(ascii: "/")),
+                    !segment.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+                else {
+                    return .failure(.badRequest(code: "invalid_path", "The request path is malformed."))
+                }
+                segments.append(segment)
             }
-            segments.append(segment)
+            guard end < rawPath.endIndex else { break }
+            start = rawPath.index(after: end)
         }
+        let path = isCanonical ? String(decoding: rawPath, as: UTF8.self) : "/" + segments.joined(separator: "/")
         var query: [String: String] = [:]
         for pair in rawQuery.split(separator: UInt8(ascii: "&")) where !pair.isEmpty {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
@@ -38,7 +57,15 @@ struct RequestTarget: Sendable, Equatable {
             }
             if query[name] == nil { query[name] = value }
         }
-        return .success(RequestTarget(path: "/" + segments.joined(separator: "/"), segments: segments, query: query))
+        return .success(RequestTarget(path: path, segments: segments, query: query))
+    }
+
+    /// A segment of printable ASCII without `%` needs no decoding (the common case): it is returned as is.
+    private static func plainSegment(_ bytes: ArraySlice<UInt8>) -> String? {
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer where byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "%") { return nil }
+            return String(decoding: buffer, as: UTF8.self)
+        }
     }
 }
 

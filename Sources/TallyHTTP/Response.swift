@@ -24,20 +24,79 @@ public struct Response: Sendable {
     public func cgiBytes() -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128 + body.count)
-        func append(_ text: String) { output.append(contentsOf: text.utf8) }
-        append("Status: \(status.code) \(status.reason)\r\n")
+        writeCGI(into: &output)
+        return output
+    }
+
+    /// Appends the CGI form to `output`. The server renders every response into one buffer per worker that
+    /// it reuses, and writes it with one call; no string interpolation or per-header allocation here.
+    public func writeCGI(into output: inout [UInt8]) {
+        Self.append(literal: "Status: ", to: &output)
+        Self.appendDecimal(status.code, to: &output)
+        output.append(UInt8(ascii: " "))
+        Self.append(status.reason, to: &output)
+        Self.appendLineBreak(to: &output)
         var hasLength = false
         for (name, value) in headers {
-            if !hasLength, name.utf8.count == 14, name.lowercased() == "content-length" { hasLength = true }
-            append(name)
-            append(": ")
-            // Header values never carry CR or LF, so no input can split a response.
-            output.append(contentsOf: value.utf8.lazy.filter { $0 != 0x0D && $0 != 0x0A })
-            append("\r\n")
+            if !hasLength, ASCIIBytes.caseInsensitiveEquals(name, "Content-Length") { hasLength = true }
+            Self.append(name, to: &output)
+            output.append(UInt8(ascii: ":"))
+            output.append(UInt8(ascii: " "))
+            Self.appendRemovingLineBreaks(value, to: &output)
+            Self.appendLineBreak(to: &output)
         }
-        if !hasLength { append("Content-Length: \(body.count)\r\n") }
-        append("\r\n")
+        if !hasLength {
+            Self.append(literal: "Content-Length: ", to: &output)
+            Self.appendDecimal(body.count, to: &output)
+            Self.appendLineBreak(to: &output)
+        }
+        Self.appendLineBreak(to: &output)
         output.append(contentsOf: body)
-        return output
+    }
+
+    // The label keeps literals on this overload: unlabelled, a literal would pick the `String` one.
+    private static func append(literal text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func appendLineBreak(to output: inout [UInt8]) {
+        output.append(0x0D)
+        output.append(0x0A)
+    }
+
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    /// Header values never carry CR or LF, so no input can split a response.
+    private static func appendRemovingLineBreaks(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var hasLineBreak = false
+            for byte in bytes where byte == 0x0D || byte == 0x0A {
+                hasLineBreak = true
+                break
+            }
+            if hasLineBreak {
+                output.append(contentsOf: bytes.lazy.filter { $0 != 0x0D && $0 != 0x0A })
+            } else {
+                output.append(contentsOf: bytes)
+            }
+        }
+    }
+
+    private static func appendDecimal(_ value: Int, to output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = value.magnitude
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 }

@@ -42,6 +42,14 @@ import Testing
         #expect(unsafe.requestID != "a\"b")
     }
 
+    @Test func requestIDHeaderKeepsTheRawValueWhenTheIDIsReplaced() throws {
+        let kept = try head(["REQUEST_METHOD": "GET", "REQUEST_URI": "/", "HTTP_X_REQUEST_ID": "abc"])
+        #expect(kept.headers["X-Request-Id"] == "abc")
+        let replaced = try head(["REQUEST_METHOD": "GET", "REQUEST_URI": "/", "HTTP_X_REQUEST_ID": "a b"])
+        #expect(replaced.headers["X-Request-Id"] == "a b")
+        #expect(replaced.requestID != "a b")
+    }
+
     @Test(arguments: ["/a/../b", "/a/./b", "/a/%2e%2e/b", "/a/%2F/b", "/a%00b", "/%zz", "relative"])
     func refusesUnsafePaths(_ uri: String) {
         let result = failure(params(["REQUEST_METHOD": "GET", "REQUEST_URI": uri]))
