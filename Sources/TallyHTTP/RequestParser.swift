@@ -78,11 +78,13 @@ public struct RequestParser: Sendable {
         func equals(_ text: StaticString) -> Bool {
             name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
         }
+        // Headers first: `HTTP_ACCEPT` and `HTTP_X_API_KEY` have the lengths of CGI variables below.
+        if name.count >= 5 && memcmp(name.baseAddress!, "HTTP_", 5) == 0 { return true }
         switch name.count {
         case 11: return equals("REQUEST_URI") || equals("REMOTE_ADDR") || equals("SCRIPT_NAME")
         case 12: return equals("DOCUMENT_URI") || equals("CONTENT_TYPE")
         case 14: return equals("REQUEST_METHOD") || equals("CONTENT_LENGTH")
-        default: return name.count >= 5 && memcmp(name.baseAddress!, "HTTP_", 5) == 0
+        default: return false
         }
     }
 

@@ -54,6 +54,8 @@ import Testing
         for name in [
             "REQUEST_METHOD", "REQUEST_URI", "DOCUMENT_URI", "SCRIPT_NAME", "CONTENT_LENGTH", "CONTENT_TYPE",
             "REMOTE_ADDR", "HTTP_HOST", "HTTP_X_REQUEST_ID", "HTTP_",
+            // Headers whose names are as long as a CGI variable the parser reads (a regression: dropped once).
+            "HTTP_ACCEPT", "HTTP_X_API_KEY", "HTTP_X_ADMIN_K", "HTTP_COOKIE_XY",
         ] {
             #expect(reads(name), "\(name)")
         }

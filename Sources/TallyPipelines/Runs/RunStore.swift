@@ -14,6 +14,10 @@ public struct RunStore: Sendable {
     }
 
     /// Inserts a PENDING run unless the pipeline already has an active one, in one atomic statement.
+    ///
+    /// `created_at` is never earlier than the pipeline's last `ended_at`: `now` is read before the statement
+    /// waits for the write lock, which the previous run may hold while it records its end, and a run admitted
+    /// after that one ended must not appear to have started before it.
     public func createRun(
         _ identity: PipelineIdentity, parameters: RunParameters, instanceID: String, now: Date = Date()
     ) throws(RunError) -> PipelineRun {
@@ -25,8 +29,9 @@ public struct RunStore: Sendable {
             INSERT INTO \(dataset).pipeline_runs (pipeline_logging_id, pipeline_id, tenant_id, provider, domain,
                 template_name, status, trigger_by, parameters, created_at, instance_id, heartbeat_at)
             SELECT @id, @pipeline_id, @tenant_id, @provider, @domain, @template_name, 'PENDING', @trigger_by,
-                @parameters, @now, @instance_id, @now
-            FROM (SELECT 1 AS one) AS single_row
+                @parameters, CASE WHEN last_end.ended > @now THEN last_end.ended ELSE @now END, @instance_id, @now
+            FROM (SELECT MAX(ended_at) AS ended FROM \(dataset).pipeline_runs WHERE pipeline_id = @pipeline_id)
+                AS last_end
             WHERE NOT EXISTS (SELECT 1 FROM \(dataset).pipeline_runs
                 WHERE pipeline_id = @pipeline_id AND status IN ('PENDING', 'RUNNING'))
             """,
