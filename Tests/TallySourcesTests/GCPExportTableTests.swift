@@ -134,7 +134,7 @@ import Testing
         #expect(try row("ServiceName = 'Cloud Run'")["x_usage_date"] == .date("2025-11-16"))
 
         let checks = try harness.checks(of: run)
-        for name in ["reconcile_daily_billed_cost", "reconcile_invoice_month_billed_cost", "billing_currency_iso"] {
+        for name in ["reconcile_daily_billed_cost", "billing_currency_iso", "usage_rows_have_sku"] {
             #expect(checks[name]?["status"] == .string("PASS"), "\(name): \(checks[name] ?? [:])")
         }
 

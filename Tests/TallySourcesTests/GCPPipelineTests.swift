@@ -55,7 +55,7 @@ import Testing
         }
         let checks = try harness.checks(of: run)
         #expect(checks["reconcile_daily_billed_cost"]?["status"] == .string("PASS"))
-        #expect(checks["reconcile_invoice_month_billed_cost"]?["status"] == .string("PASS"))
+        #expect(checks["billing_currency_iso"]?["status"] == .string("PASS"))
     }
 
     @Test func mapsCreditsTaxesAdjustmentsAndLabels() throws {
