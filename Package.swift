@@ -101,7 +101,7 @@ let package = Package(
             name: "TallySourcesTests",
             dependencies: [
                 "TallySources", "TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP", "TallyTenants",
-                "TallyKMS", .product(name: "Logging", package: "swift-log"),
+                "TallyKMS", "TallyGoogleAuth", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

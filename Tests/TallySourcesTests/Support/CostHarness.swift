@@ -21,28 +21,31 @@ final class CostHarness {
 
     let home: String
     let tenant: String
-    let warehouse: SQLiteWarehouse
+    let warehouse: any Warehouse
     let credentials: CredentialStore
     let pipelines: PipelineService
 
-    init(tenant: String = "acme", environment: [String: String] = [:]) throws {
+    /// `warehouse` defaults to a SQLite warehouse in the harness's directory.
+    init(
+        tenant: String = "acme", environment: [String: String] = [:], warehouse: (any Warehouse)? = nil
+    ) throws {
         self.tenant = tenant
         home = NSTemporaryDirectory() + "tally-sources-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         try LocalKeyring.create(at: home + "/keyring.json")
         let keyring = try LocalKeyring(path: home + "/keyring.json")
-        warehouse = try SQLiteWarehouse(root: home + "/warehouse")
-        credentials = CredentialStore(warehouse: warehouse, keyManagement: keyring)
+        self.warehouse = try warehouse ?? SQLiteWarehouse(root: home + "/warehouse")
+        credentials = CredentialStore(warehouse: self.warehouse, keyManagement: keyring)
         var logger = Logger(label: "tally-sources-test")
         logger.logLevel = .critical
         let sources = SourceRegistry(
             extractors: CostSources.all(client: HTTPClient(), environment: environment, retry: Self.retry),
             credentials: credentials)
         let runner = PipelineRunner(
-            warehouse: warehouse, catalog: TemplateCatalog(root: Self.configs), sources: sources, logger: logger)
+            warehouse: self.warehouse, catalog: TemplateCatalog(root: Self.configs), sources: sources, logger: logger)
         pipelines = PipelineService(runner: runner, executor: nil, instanceID: "sources-test")
         let onboarding = try OnboardingService(
-            warehouse: warehouse, keys: APIKeyStore(warehouse: warehouse, keyManagement: keyring),
+            warehouse: self.warehouse, keys: APIKeyStore(warehouse: self.warehouse, keyManagement: keyring),
             pipelines: pipelines)
         _ = try onboarding.onboard(tenant)
     }
