@@ -70,6 +70,16 @@ let configsRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(throws: TemplateError.self) {
             try TemplateValidator.validate(PipelineTemplate(parameters: [], steps: [dq]), name: "t")
         }
+        let badOutput = StepSpec(
+            id: "e", type: .extract, destination: "focus", source: "s", outputs: ["totals": "t; DROP TABLE x"])
+        #expect(throws: TemplateError.self) {
+            try TemplateValidator.validate(PipelineTemplate(parameters: [], steps: [badOutput]), name: "t")
+        }
+        let goodOutput = StepSpec(
+            id: "e", type: .extract, destination: "focus", source: "s", outputs: ["totals": "source_totals"])
+        #expect(throws: Never.self) {
+            try TemplateValidator.validate(PipelineTemplate(parameters: [], steps: [goodOutput]), name: "t")
+        }
     }
 
     @Test func dependencyOrderIsRespected() throws {
