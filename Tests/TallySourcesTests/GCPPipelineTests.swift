@@ -123,3 +123,54 @@ import Testing
         #expect(shape["SkuPriceId"] == .string("C8F2-1A4B-9D3F:0"))
     }
 }
+
+/// The reconciliation check itself: it must find what it exists to find. The mapping and the totals come from
+/// the same records, so a mismatch cannot be produced through a run; the published tables are altered instead
+/// and the template's check SQL is run on them as the run would.
+@Suite struct GCPReconciliationCheckTests {
+    func offendingGroups(_ harness: CostHarness) throws -> Int64? {
+        let template = try TemplateCatalog(root: CostHarness.configs)
+            .template(atRelativePath: "gcp/cost/billing-export.yml")
+        let checks = try #require(template.steps.first { $0.type == .dataQuality }?.checks)
+        let reconcile = try #require(checks.first { $0.name == "reconcile_daily_billed_cost" })
+        let sql = try #require(reconcile.sql?.text(for: .sqlite))
+        let resolved = try TemplateVariables.substitute(sql, ["tenant_id": harness.tenant])
+        return try harness.warehouse.query(resolved, in: harness.tenant).scalar?.intValue
+    }
+
+    @Test func mismatchedCostsAndMissingRowsAreCounted() throws {
+        let harness = try CostHarness()
+        try harness.addCredential(
+            "gcp", value: GCPPipelineTests.serviceAccount,
+            settings: ["billing_export_file": .string(GCPPipelineTests.exportFile)])
+        #expect(try harness.run("gcp", "billing-export", ["date": .string("2025-11-16")]).status == .success)
+        #expect(try offendingGroups(harness) == 0)
+
+        // One cent off on one row: its (day, currency, invoice month) group no longer matches.
+        try harness.warehouse.execute(
+            """
+            UPDATE acme.focus_costs SET BilledCost = BilledCost + 0.01
+            WHERE x_source_row_id = (SELECT MIN(x_source_row_id) FROM acme.focus_costs)
+            """, in: harness.tenant)
+        #expect(try offendingGroups(harness) == 1)
+        try harness.warehouse.execute(
+            """
+            UPDATE acme.focus_costs SET BilledCost = BilledCost - 0.01
+            WHERE x_source_row_id = (SELECT MIN(x_source_row_id) FROM acme.focus_costs)
+            """, in: harness.tenant)
+        #expect(try offendingGroups(harness) == 0)
+
+        // A zero-cost row missing: the money still adds up, the row count does not.
+        try harness.warehouse.execute(
+            """
+            INSERT INTO acme.focus_costs SELECT * FROM acme.focus_costs
+            WHERE x_source_row_id = (SELECT MIN(x_source_row_id) FROM acme.focus_costs)
+            """, in: harness.tenant)
+        try harness.warehouse.execute(
+            """
+            UPDATE acme.focus_costs SET BilledCost = 0
+            WHERE rowid = (SELECT MAX(rowid) FROM acme.focus_costs)
+            """, in: harness.tenant)
+        #expect(try offendingGroups(harness) == 1)
+    }
+}

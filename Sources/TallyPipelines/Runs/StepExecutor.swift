@@ -180,8 +180,9 @@ struct StepExecutor {
         let planned = plans
         let (warehouse, dataset, options, parameters) = (self.warehouse, self.dataset, self.options, self.parameters)
         let lanes = min(plans.count, Self.checkLanes)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: planned.count, by: lanes) {
+        DispatchQueue.concurrentPerform(iterations: lanes) { _ in
+            // Each lane takes the next check when it is free, so one slow check does not hold a queue behind it.
+            while let index = results.claimNext() {
                 let plan = planned[index]
                 results.set(index) {
                     try warehouse.query(
@@ -218,9 +219,19 @@ struct StepExecutor {
 private final class CheckResults: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Result<WarehouseValue?, any Error>]
+    private var claimed = 0
 
     init(count: Int) {
         values = Array(repeating: .success(nil), count: count)
+    }
+
+    /// The next check no lane has taken yet, in template order.
+    func claimNext() -> Int? {
+        lock.withLock {
+            guard claimed < values.count else { return nil }
+            defer { claimed += 1 }
+            return claimed
+        }
     }
 
     func set(_ index: Int, _ body: () throws -> WarehouseValue?) {
