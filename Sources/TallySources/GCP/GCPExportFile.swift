@@ -27,10 +27,14 @@ struct GCPExportFile: GCPExportSource {
         var text = "gcp:"
         text += String(line)
         text += ":"
-        let hex = String(hash, radix: 16)
-        text += String(repeating: "0", count: 16 - hex.count)
-        text += hex
+        text += hex(hash)
         return text
+    }
+
+    /// The hash as 16 lower-case hex digits.
+    static func hex(_ hash: UInt64) -> String {
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// A 64-bit hash of the line, eight bytes at a time (FNV-1a's multiply over words): a content fingerprint

@@ -81,7 +81,9 @@ struct GCPFocusMapper {
                 ? "One-Time" : Self.hasPrefix(record.skuDescription, "commitment") ? "Recurring" : "Usage-Based")
         row[.chargePeriodEnd] = .timestamp(end)
         row[.chargePeriodStart] = .timestamp(start)
-        mapCommitment(record, into: &row, category: category, currency: currency, pricingQuantity: pricingQuantity)
+        mapCommitment(
+            record, into: &row, category: category, currency: currency, pricingQuantity: pricingQuantity,
+            pricingUnit: pricingUnit)
         if category == "Usage" {
             row[.consumedQuantity] = Self.number(record.usageAmount)
             if record.usageAmount != nil { row[.consumedUnit] = Self.text(Self.unit(record.usageUnit)) }
@@ -140,7 +142,7 @@ struct GCPFocusMapper {
     /// Commitment discounts: the first credit of a commitment type, its id from the subscription when known.
     private func mapCommitment(
         _ record: GCPExportRecord, into row: inout FocusRow, category: String, currency: String,
-        pricingQuantity: Double?
+        pricingQuantity: Double?, pricingUnit: String?
     ) {
         guard let credit = record.credits.first(where: { GCPCatalog.commitmentCreditTypes.contains($0.type ?? "") })
         else { return }
@@ -152,7 +154,7 @@ struct GCPFocusMapper {
         row[.commitmentDiscountType] = Self.text(credit.type)
         guard category == "Usage" else { return }
         row[.commitmentDiscountQuantity] = Self.number(usageBased ? pricingQuantity : credit.amount.map { -$0 })
-        row[.commitmentDiscountUnit] = Self.text(usageBased ? Self.unit(record.usagePricingUnit) : currency)
+        row[.commitmentDiscountUnit] = Self.text(usageBased ? pricingUnit : currency)
         row[.commitmentDiscountStatus] = .string("Used")
     }
 

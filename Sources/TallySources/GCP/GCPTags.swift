@@ -1,3 +1,5 @@
+import TallyWarehouse
+
 /// The JSON text of the FOCUS `Tags` object and of `x_Credits`, written byte by byte (once per row of a
 /// million-row load, so no intermediate `JSONValue` and no per-key string building).
 enum GCPTags {
@@ -36,36 +38,7 @@ enum GCPTags {
 
     private static func field(_ prefix: StaticString, _ value: String?, into out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
-        if let value { quote(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
-    }
-
-    /// Appends `text` as a JSON string (quotes, backslashes and control characters escaped).
-    static func quote(_ text: String, into out: inout [UInt8]) {
-        out.append(0x22)
-        escape(text, into: &out)
-        out.append(0x22)
-    }
-
-    private static func escape(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        let plain = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-            out.append(contentsOf: bytes)
-            return true
-        }
-        if plain { return }
-        for byte in text.utf8 {
-            switch byte {
-            case 0x22, 0x5C: out.append(contentsOf: [0x5C, byte])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            default: out.append(byte)
-            }
-        }
+        if let value { JSONEscaping.appendQuoted(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
     /// Builds the tags object; keys are compared as the bytes written, so prefixed keys need no strings.
@@ -86,10 +59,10 @@ enum GCPTags {
                 out.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
             }
             if let namespace {
-                escape(namespace, into: &out)
+                JSONEscaping.appendEscaped(namespace, to: &out)
                 out.append(0x2F)
             }
-            escape(key, into: &out)
+            JSONEscaping.appendEscaped(key, to: &out)
             out.append(0x22)
             let written = keyStart..<out.count
             if keys.contains(where: { out[$0].elementsEqual(out[written]) }) {
@@ -98,7 +71,11 @@ enum GCPTags {
             }
             keys.append(written)
             out.append(0x3A)
-            if let value, !value.isEmpty { quote(value, into: &out) } else { out.append(contentsOf: "true".utf8) }
+            if let value, !value.isEmpty {
+                JSONEscaping.appendQuoted(value, to: &out)
+            } else {
+                out.append(contentsOf: "true".utf8)
+            }
         }
 
         func finish() -> String {

@@ -63,24 +63,13 @@ extension JSONScanner {
 
     /// Writes a string as JSON: unescaped input verbatim, otherwise re-escaped minimally.
     private func write(_ text: Text, into out: inout [UInt8]) {
-        out.append(0x22)
         switch text {
-        case .raw(let range): out.append(contentsOf: bytes[range])
-        case .escaped(let string):
-            for byte in string.utf8 {
-                switch byte {
-                case 0x22, 0x5C: out.append(contentsOf: [0x5C, byte])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case ..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                default: out.append(byte)
-                }
-            }
+        case .raw(let range):
+            out.append(0x22)
+            out.append(contentsOf: bytes[range])
+            out.append(0x22)
+        case .escaped(let string): JSONEscaping.appendQuoted(string, to: &out)
         }
-        out.append(0x22)
     }
 
     @usableFromInline mutating func unescape(from start: Int) throws(WarehouseError) -> String {
