@@ -18,20 +18,30 @@ public enum CivilDate {
     /// Whether `text` is a strict `YYYY-MM-DD` naming an existing day (checked per row by bulk loads).
     public static func isDate(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
-            var fields = [0, 0, 0]
-            for (field, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
-                for index in range {
-                    guard (0x30...0x39).contains(bytes[index]) else { return false }
-                    fields[field] = fields[field] * 10 + Int(bytes[index] - 0x30)
-                }
+        return text.withUTF8 { isDate(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `isDate` over UTF-8 bytes, without allocating (bulk loads check every date cell).
+    public static func isDate(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
             }
-            let (year, month, day) = (fields[0], fields[1], fields[2])
-            guard (1...12).contains(month), day >= 1 else { return false }
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-            return day <= lengths[month - 1]
+            return value
         }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            (1...12).contains(month), day >= 1
+        else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let length =
+            switch month {
+            case 2: leap ? 29 : 28
+            case 4, 6, 9, 11: 30
+            default: 31
+            }
+        return day <= length
     }
 }

@@ -69,6 +69,46 @@ import Testing
         }
     }
 
+    @Test func everyKindOfValueReadsBackFromTheBatchAsAppended() {
+        let values: [WarehouseValue] = [
+            .null, .bool(true), .bool(false), .int(-42), .double(-0.125), .string("héllo"), .string(""),
+            .bytes([0, 255, 7]), .timestamp(Date(timeIntervalSinceReferenceDate: 786_000_000.123456)),
+            .date("2025-10-01"), .json(#"{"a":[1,2]}"#),
+        ]
+        var batch = RowBatch(columns: values.indices.map { "c\($0)" })
+        batch.append(values)
+        batch.append(values.reversed())
+        #expect(batch.count == 2)
+        for (index, value) in values.enumerated() {
+            #expect(batch[0, index] == value)
+            #expect(batch[1, values.count - 1 - index] == value)
+        }
+        batch.removeAll()
+        #expect(batch.isEmpty && batch.count == 0)
+    }
+
+    /// Timestamp text is kept per column and rewritten only when the value changes; every row must still get
+    /// its own value, including a repeat after a change and a value the fast formatter does not cover.
+    @Test func timestampsChangingFromRowToRowAreEachStored() throws {
+        let root = TemporaryRoot()
+        let warehouse = try root.warehouseWithDataset()
+        let schema = TableSchema(fields: [
+            .init(name: "id", type: .int64, mode: .required), .init(name: "at", type: .timestamp),
+            .init(name: "until", type: .timestamp),
+        ])
+        try warehouse.createTable(table("times"), schema: schema)
+        let hour = Date(timeIntervalSince1970: 1_759_276_800)
+        let times = [hour, hour, hour.addingTimeInterval(3600), hour, Date(timeIntervalSince1970: -14_000_000_000)]
+        var batch = RowBatch(columns: ["id", "at", "until"])
+        for (index, time) in times.enumerated() {
+            batch.append([.int(Int64(index)), .timestamp(time), .timestamp(hour)])
+        }
+        try warehouse.insert(batch, into: table("times"), options: JobOptions())
+        let rows = try warehouse.query("SELECT at, until FROM acme.times ORDER BY id", in: "acme").rows
+        #expect(rows.map { $0["at"] } == times.map { .timestamp($0) })
+        #expect(rows.allSatisfy { $0["until"] == .timestamp(hour) })
+    }
+
     @Test func datesAreCheckedStrictly() {
         #expect(CivilDate.isDate("2024-02-29"))
         #expect(!CivilDate.isDate("2025-02-29"))

@@ -105,11 +105,8 @@ final class SQLiteConnection: @unchecked Sendable {
         private let handle: OpaquePointer
         private let untrusted: Bool
         private var timestampText = [UInt8](repeating: 0, count: TimestampText.length)
-        /// Text of the row `insert(row:)` binds, reused from row to row.
-        private var arena: [UInt8] = []
-        private var spans: [Range<Int>] = []
-        /// Per parameter, the last timestamp bound and its text: bulk rows repeat billing periods and hours.
-        private var lastTimestamps: [(date: Date, text: [UInt8])?] = []
+        /// Why the last cell of a batch could not be bound (it names the column, never the value).
+        private var lastConversionError: WarehouseError?
 
         fileprivate init(connection: SQLiteConnection, handle: OpaquePointer, untrusted: Bool) {
             self.connection = connection
@@ -193,78 +190,98 @@ final class SQLiteConnection: @unchecked Sendable {
             return tally_sqlite3_bind_blob_transient(handle, index, base, count)
         }
 
-        /// Binds `row` to parameters 1…n, steps and resets: one row of a bulk insert. Text values are copied
-        /// into one reused buffer and bound without SQLite copying them again (a malloc and free per text
-        /// value otherwise, the largest cost of a bulk load). Values must already have their column's type.
-        func insert(row: ArraySlice<WarehouseValue>) throws(WarehouseError) {
-            // Worked on as locals: each access to a stored property of this class is an exclusivity check.
-            var arena: [UInt8] = []
-            var spans: [Range<Int>] = []
-            var timestamp: [UInt8] = []
-            var memo: [(date: Date, text: [UInt8])?] = []
-            swap(&arena, &self.arena)
-            swap(&spans, &self.spans)
-            swap(&timestamp, &self.timestampText)
-            swap(&memo, &self.lastTimestamps)
-            defer {
-                swap(&arena, &self.arena)
-                swap(&spans, &self.spans)
-                swap(&timestamp, &self.timestampText)
-                swap(&memo, &self.lastTimestamps)
-            }
-            if memo.count != row.count { memo = Array(repeating: nil, count: row.count) }
-            arena.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
-            for (column, value) in row.enumerated() {
-                let start = arena.count
-                switch value {
-                case .string(var text), .date(var text), .json(var text):
-                    text.withUTF8 { arena.append(contentsOf: $0) }
-                case .timestamp(let date):
-                    if let last = memo[column], last.date == date {
-                        arena.append(contentsOf: last.text)
-                    } else if TimestampText.write(date, into: &timestamp) {
-                        arena.append(contentsOf: timestamp)
-                        memo[column] = (date, timestamp)
-                    } else {
-                        arena.append(contentsOf: TimestampText.format(date).utf8)
-                    }
-                default: break
-                }
-                spans.append(start..<arena.count)
-            }
-            guard arena.count <= Int(Int32.max) else { throw .invalidValue("row longer than 2 GiB") }
-            let (handle, untrusted, policy) = (self.handle, self.untrusted, connection.policy)
-            let rc = arena.withUnsafeBytes { raw -> Int32 in
-                let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self)
-                for (offset, value) in row.enumerated() {
-                    let index = Int32(offset + 1)
-                    let rc: Int32
-                    switch value {
-                    case .null: rc = sqlite3_bind_null(handle, index)
-                    case .bool(let flag): rc = sqlite3_bind_int64(handle, index, flag ? 1 : 0)
-                    case .int(let number): rc = sqlite3_bind_int64(handle, index, number)
-                    case .double(let number): rc = sqlite3_bind_double(handle, index, number)
-                    case .bytes(let bytes):
-                        rc = bytes.withUnsafeBytes { bind($0, at: index, asText: false) } ?? SQLITE_TOOBIG
-                    case .string, .date, .json, .timestamp:
-                        let span = spans[offset]
-                        if let base, !span.isEmpty {
-                            rc = tally_sqlite3_bind_text_static(
-                                handle, index, base + span.lowerBound, Int32(span.count))
-                        } else {
-                            rc = tally_sqlite3_bind_text_transient(handle, index, "", 0)
+        /// Inserts every row of `batch`, its columns bound to parameters 1…n as `columns` says. Cells of their
+        /// column's type (nearly all, in a bulk load) are bound in place: text `SQLITE_STATIC` from the batch's
+        /// buffer, timestamps from a per-column text slot rewritten only when the value changes (rows repeat
+        /// billing periods and hours). Other cells are converted first, and errors name the column.
+        func insert(_ batch: RowBatch, columns: [SQLiteTypeMapping.InsertColumn]) throws(WarehouseError) {
+            let width = columns.count
+            precondition(batch.columns.count == width, "one insert column per batch column")
+            let length = TimestampText.length
+            let slots = UnsafeMutableRawPointer.allocate(byteCount: width * length, alignment: 1)
+            defer { slots.deallocate() }
+            var slotted = [UInt64?](repeating: nil, count: width)
+            var scratch = [UInt8](repeating: 0, count: length)
+            let handle = handle
+            connection.policy.untrusted = untrusted
+            defer { connection.policy.untrusted = false }
+            let failure: WarehouseError? = batch.cells.withUnsafeBufferPointer { cells in
+                batch.text.withUnsafeBytes { text in
+                    let base = text.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var offset = 0
+                    for row in 0..<batch.count {
+                        for (column, insertColumn) in columns.enumerated() {
+                            let cell = cells[offset + column]
+                            let index = Int32(column + 1)
+                            var rc: Int32
+                            switch cell.kind {
+                            case .null where insertColumn.isNullable:
+                                rc = sqlite3_bind_null(handle, index)
+                            case .int where insertColumn.bindsDirectly(cell.kind):
+                                rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
+                            case .bool where insertColumn.bindsDirectly(cell.kind):
+                                rc = sqlite3_bind_int64(handle, index, Int64(cell.payload))
+                            case .double where insertColumn.bindsDirectly(cell.kind):
+                                rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
+                            case .timestamp where insertColumn.bindsDirectly(cell.kind):
+                                let slot = slots + column * length
+                                if slotted[column] != cell.payload {
+                                    let date = Date(timeIntervalSinceReferenceDate: Double(bitPattern: cell.payload))
+                                    guard TimestampText.write(date, into: &scratch) else {
+                                        slotted[column] = nil
+                                        rc = bindConverted(batch, row: row, column: insertColumn, at: index)
+                                        break
+                                    }
+                                    scratch.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: length) }
+                                    slotted[column] = cell.payload
+                                }
+                                rc = tally_sqlite3_bind_text_static(
+                                    handle, index, slot.assumingMemoryBound(to: CChar.self), Int32(length))
+                            case .string, .json, .date:
+                                let range = cell.textRange
+                                if cell.kind == .date,
+                                    !CivilDate.isDate(UnsafeRawBufferPointer(rebasing: text[range]))
+                                {
+                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
+                                } else if insertColumn.bindsDirectly(cell.kind), let base, !range.isEmpty,
+                                    range.count <= Int(Int32.max)
+                                {
+                                    rc = tally_sqlite3_bind_text_static(
+                                        handle, index, base + range.lowerBound, Int32(range.count))
+                                } else {
+                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
+                                }
+                            default:
+                                rc = bindConverted(batch, row: row, column: insertColumn, at: index)
+                            }
+                            if rc == -1 { return lastConversionError ?? .invalidValue("column \(insertColumn.name)") }
+                            guard rc == SQLITE_OK else { return connection.error(rc) }
                         }
+                        offset += width
+                        let rc = sqlite3_step(handle)
+                        sqlite3_reset(handle)
+                        guard rc == SQLITE_DONE else { return connection.error(rc) }
                     }
-                    guard rc == SQLITE_OK else { return rc }
+                    return nil
                 }
-                policy.untrusted = untrusted
-                defer { policy.untrusted = false }
-                let rc = sqlite3_step(handle)
-                sqlite3_reset(handle)
-                return rc == SQLITE_DONE ? SQLITE_OK : rc
             }
-            guard rc == SQLITE_OK else { throw connection.error(rc) }
+            // No binding may outlive the batch's buffers.
+            sqlite3_clear_bindings(handle)
+            if let failure { throw failure }
+        }
+
+        /// The converted value of a cell whose kind is not its column's (or fails its check), bound with a copy;
+        /// -1 when it cannot be converted. `lastConversionError` keeps the error, which names the column.
+        private func bindConverted(
+            _ batch: RowBatch, row: Int, column: SQLiteTypeMapping.InsertColumn, at index: Int32
+        ) -> Int32 {
+            do throws(WarehouseError) {
+                try bind(column.storable(batch[row, Int(index) - 1]), at: index)
+                return SQLITE_OK
+            } catch {
+                lastConversionError = error
+                return -1
+            }
         }
 
         /// Advances; true when a row is available.

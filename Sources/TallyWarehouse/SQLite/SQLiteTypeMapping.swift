@@ -78,14 +78,17 @@ enum SQLiteTypeMapping {
             mode = field.mode
         }
 
-        /// Whether `value` is bound as it is (the common case of a bulk load), so no converted copy is needed.
-        func acceptsUnchanged(_ value: WarehouseValue) -> Bool {
-            switch (type, value) {
+        var isNullable: Bool { mode != .required }
+
+        /// Whether a batch cell of `kind` is bound as it is (the common case of a bulk load), with no converted
+        /// copy; date cells also need their text checked.
+        func bindsDirectly(_ kind: RowBatch.Cell.Kind) -> Bool {
+            switch (type, kind) {
             case (_, .null): mode != .required
             case (.string, .string), (.bytes, .bytes), (.int64, .int), (.float64, .double), (.numeric, .double),
-                (.bool, .bool), (.timestamp, .timestamp), (.json, .json), (.record, .json), (.json, .string):
+                (.bool, .bool), (.timestamp, .timestamp), (.json, .json), (.record, .json), (.json, .string),
+                (.date, .date):
                 true
-            case (.date, .date(let text)): Self.isDate(text)
             default: false
             }
         }

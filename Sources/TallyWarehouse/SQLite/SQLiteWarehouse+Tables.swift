@@ -87,21 +87,7 @@ extension SQLiteWarehouse {
             let placeholders = (1...columns.count).map { "?\($0)" }.joined(separator: ", ")
             let insert = try connection.prepare(
                 "INSERT INTO \(SQLiteTypeMapping.quoted(table)) (\(names)) VALUES (\(placeholders))")
-            let width = columns.count
-            var row = [WarehouseValue](repeating: .null, count: width)
-            var offset = 0
-            for _ in 0..<batch.count {
-                let values = batch.values[offset..<offset + width]
-                offset += width
-                if zip(columns, values).allSatisfy({ $0.acceptsUnchanged($1) }) {
-                    try insert.insert(row: values)
-                    continue
-                }
-                for (index, column) in columns.enumerated() {
-                    row[index] = try column.storable(values[values.startIndex + index])
-                }
-                try insert.insert(row: row[...])
-            }
+            try insert.insert(batch, columns: columns)
         }
     }
 }
