@@ -197,11 +197,7 @@ final class SQLiteConnection: @unchecked Sendable {
         func insert(_ batch: RowBatch, columns: [SQLiteTypeMapping.InsertColumn]) throws(WarehouseError) {
             let width = columns.count
             precondition(batch.columns.count == width, "one insert column per batch column")
-            let length = TimestampText.length
-            let slots = UnsafeMutableRawPointer.allocate(byteCount: width * length, alignment: 1)
-            defer { slots.deallocate() }
-            var slotted = [UInt64?](repeating: nil, count: width)
-            var scratch = [UInt8](repeating: 0, count: length)
+            var timestamps = TimestampSlots(columns: width)
             let handle = handle
             connection.policy.untrusted = untrusted
             defer { connection.policy.untrusted = false }
@@ -224,19 +220,12 @@ final class SQLiteConnection: @unchecked Sendable {
                             case .double where insertColumn.bindsDirectly(cell.kind):
                                 rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
                             case .timestamp where insertColumn.bindsDirectly(cell.kind):
-                                let slot = slots + column * length
-                                if slotted[column] != cell.payload {
-                                    let date = Date(timeIntervalSinceReferenceDate: Double(bitPattern: cell.payload))
-                                    guard TimestampText.write(date, into: &scratch) else {
-                                        slotted[column] = nil
-                                        rc = bindConverted(batch, row: row, column: insertColumn, at: index)
-                                        break
-                                    }
-                                    scratch.withUnsafeBytes { slot.copyMemory(from: $0.baseAddress!, byteCount: length) }
-                                    slotted[column] = cell.payload
+                                if let slot = timestamps.text(of: cell.payload, column: column) {
+                                    rc = tally_sqlite3_bind_text_static(
+                                        handle, index, slot, Int32(TimestampText.length))
+                                } else {
+                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
                                 }
-                                rc = tally_sqlite3_bind_text_static(
-                                    handle, index, slot.assumingMemoryBound(to: CChar.self), Int32(length))
                             case .string, .json, .date:
                                 let range = cell.textRange
                                 if cell.kind == .date,
