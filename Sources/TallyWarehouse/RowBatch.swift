@@ -30,10 +30,12 @@ public struct RowBatch: Sendable {
         var textRange: Range<Int> { Int(payload)..<Int(payload) + Int(length) }
     }
 
-    public init(columns: [String], capacity: Int = 0) {
+    /// `capacity` rows and `textCapacity` bytes of text are reserved, so a bulk load's batches do not grow.
+    public init(columns: [String], capacity: Int = 0, textCapacity: Int = 0) {
         precondition(!columns.isEmpty, "a row batch needs columns")
         self.columns = columns
         cells.reserveCapacity(capacity * columns.count)
+        text.reserveCapacity(textCapacity)
     }
 
     /// Keyed rows laid out in `columns` order; a key that is not a column is refused.
@@ -55,11 +57,40 @@ public struct RowBatch: Sendable {
 
     public var count: Int { cells.count / columns.count }
     public var isEmpty: Bool { cells.isEmpty }
+    /// Bytes of text held, to size the next batch of a load.
+    public var textCount: Int { text.count }
 
     /// Appends one row, its values in `columns` order.
     public mutating func append(_ row: [WarehouseValue]) {
         precondition(row.count == columns.count, "a row has one value per column")
         for value in row { append(value) }
+    }
+
+    /// Appends a row of nulls that `set(_:column:)` then fills in any order, so a mapper writes its values
+    /// straight into the batch.
+    public mutating func appendRow() {
+        cells.append(contentsOf: repeatElement(.null, count: columns.count))
+    }
+
+    /// Sets `column` of the last row.
+    public mutating func set(_ value: WarehouseValue, column: Int) {
+        precondition(!cells.isEmpty && column < columns.count, "set needs a row and a column")
+        cells[cells.count - columns.count + column] = cell(value)
+    }
+
+    /// Sets `column` of the last row to text (JSON text when `json`) that `write` appends to the bytes it is
+    /// given, with no intermediate `String`.
+    public mutating func setText(column: Int, json: Bool = false, _ write: (inout [UInt8]) -> Void) {
+        precondition(!cells.isEmpty && column < columns.count, "setText needs a row and a column")
+        let start = text.count
+        write(&text)
+        cells[cells.count - columns.count + column] = Cell(
+            kind: json ? .json : .string, length: UInt32(text.count - start), payload: UInt64(start))
+    }
+
+    /// Whether `column` of the last row is null.
+    public func lastRowIsNull(column: Int) -> Bool {
+        cells[cells.count - columns.count + column].kind == .null
     }
 
     public mutating func removeAll() {
@@ -95,30 +126,34 @@ public struct RowBatch: Sendable {
     }
 
     private mutating func append(_ value: WarehouseValue) {
+        cells.append(cell(value))
+    }
+
+    /// The cell of `value`, its bytes (if any) appended to `text`.
+    private mutating func cell(_ value: WarehouseValue) -> Cell {
         switch value {
-        case .null: cells.append(.null)
-        case .bool(let flag): cells.append(Cell(kind: .bool, length: 0, payload: flag ? 1 : 0))
-        case .int(let number): cells.append(Cell(kind: .int, length: 0, payload: UInt64(bitPattern: number)))
-        case .double(let number): cells.append(Cell(kind: .double, length: 0, payload: number.bitPattern))
+        case .null: return .null
+        case .bool(let flag): return Cell(kind: .bool, length: 0, payload: flag ? 1 : 0)
+        case .int(let number): return Cell(kind: .int, length: 0, payload: UInt64(bitPattern: number))
+        case .double(let number): return Cell(kind: .double, length: 0, payload: number.bitPattern)
         case .timestamp(let date):
-            cells.append(Cell(kind: .timestamp, length: 0, payload: date.timeIntervalSinceReferenceDate.bitPattern))
-        case .string(let value): appendText(value, as: .string)
-        case .date(let value): appendText(value, as: .date)
-        case .json(let value): appendText(value, as: .json)
-        case .bytes(let bytes): bytes.withUnsafeBytes { appendBytes($0, as: .bytes) }
+            return Cell(kind: .timestamp, length: 0, payload: date.timeIntervalSinceReferenceDate.bitPattern)
+        case .string(let value): return textCell(value, as: .string)
+        case .date(let value): return textCell(value, as: .date)
+        case .json(let value): return textCell(value, as: .json)
+        case .bytes(let bytes): return bytes.withUnsafeBytes { bytesCell($0, as: .bytes) }
         }
     }
 
-    private mutating func appendText(_ value: String, as kind: Cell.Kind) {
+    private mutating func textCell(_ value: String, as kind: Cell.Kind) -> Cell {
         var value = value
-        value.withUTF8 { appendBytes(UnsafeRawBufferPointer($0), as: kind) }
+        return value.withUTF8 { bytesCell(UnsafeRawBufferPointer($0), as: kind) }
     }
 
-    private mutating func appendBytes(_ raw: UnsafeRawBufferPointer, as kind: Cell.Kind) {
+    private mutating func bytesCell(_ raw: UnsafeRawBufferPointer, as kind: Cell.Kind) -> Cell {
         let start = text.count
         text.append(contentsOf: raw)
-        let length = raw.count
-        precondition(length <= Int(UInt32.max), "a value longer than 4 GiB")
-        cells.append(Cell(kind: kind, length: UInt32(length), payload: UInt64(start)))
+        precondition(raw.count <= Int(UInt32.max), "a value longer than 4 GiB")
+        return Cell(kind: kind, length: UInt32(raw.count), payload: UInt64(start))
     }
 }

@@ -104,12 +104,24 @@ enum FocusColumn: Int, CaseIterable, Sendable {
     ]
 }
 
-/// One `focus_costs` row being filled; unset columns are null.
+/// One mapped `focus_costs` row, as mapper tests read it.
 struct FocusRow {
-    private(set) var values = [WarehouseValue](repeating: .null, count: FocusColumn.names.count)
+    let batch: RowBatch
 
     subscript(column: FocusColumn) -> WarehouseValue {
-        get { values[column.rawValue] }
-        set { values[column.rawValue] = newValue }
+        batch[batch.count - 1, column.rawValue]
+    }
+
+    var values: [WarehouseValue] {
+        FocusColumn.allCases.map { self[$0] }
+    }
+}
+
+extension RowBatch {
+    /// The last row's `column`: mappers append a row and fill it in place (`appendRow()`), so a row's values
+    /// are written once, into the batch the warehouse inserts.
+    subscript(column: FocusColumn) -> WarehouseValue {
+        get { self[count - 1, column.rawValue] }
+        set { set(newValue, column: column.rawValue) }
     }
 }

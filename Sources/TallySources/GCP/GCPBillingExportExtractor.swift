@@ -45,14 +45,15 @@ public struct GCPBillingExportExtractor: SourceExtractor {
         try source.forEachRecord(in: window, workers: workers.count) { index, record, day, rowID in
             let worker = workers[index]  // each worker thread only ever touches its own state
             do {
-                worker.batch.append(try worker.mapper.map(record, day: day, rowID: rowID).values)
+                try worker.mapper.map(record, day: day, rowID: rowID, into: &worker.batch)
                 try worker.totals.add(record, day: day)
             } catch {
                 throw SourceError("GCP billing export row \(rowID): \(error)")
             }
             if worker.batch.count >= Self.batchSize {
                 try emit.value.emit(worker.batch)
-                worker.batch = RowBatch(columns: FocusColumn.names, capacity: Self.batchSize)
+                worker.batch = RowBatch(
+                    columns: FocusColumn.names, capacity: Self.batchSize, textCapacity: worker.batch.textCount * 9 / 8)
             }
         }
         var totals = GCPExportTotals()

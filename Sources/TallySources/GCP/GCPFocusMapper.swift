@@ -31,6 +31,16 @@ struct GCPFocusMapper {
 
     /// The FOCUS row of `record`, whose usage day is `day`; `rowID` identifies it within the source.
     mutating func map(_ record: GCPExportRecord, day: UTCDay, rowID: String) throws(SourceError) -> FocusRow {
+        var batch = RowBatch(columns: FocusColumn.names, capacity: 1)
+        try map(record, day: day, rowID: rowID, into: &batch)
+        return FocusRow(batch: batch)
+    }
+
+    /// Appends the FOCUS row of `record` to `row`'s batch, filled in place. Every check that can fail comes
+    /// first, so a failing record appends nothing.
+    mutating func map(
+        _ record: GCPExportRecord, day: UTCDay, rowID: String, into row: inout RowBatch
+    ) throws(SourceError) {
         guard let start = record.usageStart, let end = record.usageEnd else {
             throw SourceError("usage_start_time and usage_end_time are required")
         }
@@ -64,7 +74,7 @@ struct GCPFocusMapper {
         let usdRate = record.currencyConversionRate.flatMap { $0 == 0 ? nil : $0 } ?? (currency == "USD" ? 1 : nil)
         let unitPrices = !isTax && chargeClass == nil
 
-        var row = FocusRow()
+        row.appendRow()
         row[.availabilityZone] = Self.text(record.zone)
         row[.billedCost] = .double(billed)
         row[.billingAccountId] = .string(account)
@@ -114,7 +124,9 @@ struct GCPFocusMapper {
             row[.subAccountName] = .string(record.projectName ?? project)
             row[.subAccountType] = .string("Project")
         }
-        row[.tags] = GCPTags.json(record).map(WarehouseValue.json) ?? .null
+        if GCPTags.hasTags(record) {
+            row.setText(column: FocusColumn.tags.rawValue, json: true) { GCPTags.write(record, into: &$0) }
+        }
         row[.serviceProviderName] = .string("Google Cloud")
         row[.hostProviderName] = .string("Google Cloud")
         row[.xSource] = .string("gcp")
@@ -122,14 +134,15 @@ struct GCPFocusMapper {
         row[.xUsageDate] = dayText(day)
         row[.xCostType] = Self.text(record.costType)
         row[.xServiceId] = Self.text(record.serviceID)
-        row[.xCredits] = .json(GCPTags.creditsJSON(record.credits))
+        row.setText(column: FocusColumn.xCredits.rawValue, json: true) {
+            GCPTags.writeCredits(record.credits, into: &$0)
+        }
         row[.xCreditTotal] = .double(credits)
         row[.xExportTime] = record.exportTime.map(WarehouseValue.timestamp) ?? .null
         row[.xInvoiceMonth] = Self.text(record.invoiceMonth)
         row[.xProjectNumber] = Self.text(record.projectNumber)
         row[.xCurrencyConversionRate] = Self.number(record.currencyConversionRate)
         row[.xSourceEndpoint] = .string(endpoint)
-        return row
     }
 
     private mutating func dayText(_ day: UTCDay) -> WarehouseValue {
@@ -141,7 +154,7 @@ struct GCPFocusMapper {
 
     /// Commitment discounts: the first credit of a commitment type, its id from the subscription when known.
     private func mapCommitment(
-        _ record: GCPExportRecord, into row: inout FocusRow, category: String, currency: String,
+        _ record: GCPExportRecord, into row: inout RowBatch, category: String, currency: String,
         pricingQuantity: Double?, pricingUnit: String?
     ) {
         guard let credit = record.credits.first(where: { GCPCatalog.commitmentCreditTypes.contains($0.type ?? "") })
@@ -158,7 +171,7 @@ struct GCPFocusMapper {
         row[.commitmentDiscountStatus] = .string("Used")
     }
 
-    private func mapLocationAndResource(_ record: GCPExportRecord, into row: inout FocusRow) {
+    private func mapLocationAndResource(_ record: GCPExportRecord, into row: inout RowBatch) {
         if let region = record.region ?? record.location {
             row[.regionId] = .string(region)
             row[.regionName] = .string(GCPCatalog.regions[region] ?? region)
@@ -169,7 +182,7 @@ struct GCPFocusMapper {
         }
     }
 
-    private func mapServiceAndSku(_ record: GCPExportRecord, into row: inout FocusRow, isTax: Bool) {
+    private func mapServiceAndSku(_ record: GCPExportRecord, into row: inout RowBatch, isTax: Bool) {
         let service = record.serviceDescription.flatMap { GCPCatalog.services[$0] }
         row[.serviceCategory] = .string(service?.category ?? "Other")
         row[.serviceName] = Self.text(record.serviceDescription ?? record.serviceID)
@@ -181,10 +194,10 @@ struct GCPFocusMapper {
     }
 
     /// Standard, Committed (a commitment credit applies) or Dynamic (spot and preemptible SKUs); usage only.
-    private static func pricingCategory(_ record: GCPExportRecord, category: String, committed row: FocusRow) -> String?
+    private static func pricingCategory(_ record: GCPExportRecord, category: String, committed row: RowBatch) -> String?
     {
         guard category == "Usage" else { return nil }
-        if !row[.commitmentDiscountId].isNull { return "Committed" }
+        if !row.lastRowIsNull(column: FocusColumn.commitmentDiscountId.rawValue) { return "Committed" }
         let sku = record.skuDescription ?? ""
         if contains(sku, "spot") || contains(sku, "preemptible") { return "Dynamic" }
         return "Standard"

@@ -3,25 +3,28 @@ import TallyWarehouse
 /// The JSON text of the FOCUS `Tags` object and of `x_Credits`, written byte by byte (once per row of a
 /// million-row load, so no intermediate `JSONValue` and no per-key string building).
 enum GCPTags {
-    /// Labels, then project labels (`project:`), system labels (`system:`) and resource tags
-    /// (`tag:namespace/key`), in that order; the first of duplicate keys wins. Empty values become `true`
-    /// (FOCUS: a key-only tag). Nil when there are none.
-    static func json(_ record: GCPExportRecord) -> String? {
-        let count = record.labels.count + record.projectLabels.count + record.systemLabels.count + record.tags.count
-        guard count > 0 else { return nil }
-        var writer = ObjectWriter()
-        for label in record.labels { writer.add(nil, nil, label.key, label.value) }
-        for label in record.projectLabels { writer.add("project:", nil, label.key, label.value) }
-        for label in record.systemLabels { writer.add("system:", nil, label.key, label.value) }
-        for tag in record.tags { writer.add("tag:", tag.namespace, tag.key, tag.value) }
-        return writer.finish()
+    /// Whether the record has any label or tag; one without has no `Tags` (null).
+    static func hasTags(_ record: GCPExportRecord) -> Bool {
+        !record.labels.isEmpty || !record.projectLabels.isEmpty || !record.systemLabels.isEmpty
+            || !record.tags.isEmpty
     }
 
-    /// The credits as a JSON array of objects with sorted keys, amounts as written in the export.
-    static func creditsJSON(_ credits: [GCPExportRecord.Credit]) -> String {
-        guard !credits.isEmpty else { return "[]" }
-        var out: [UInt8] = [0x5B]
-        out.reserveCapacity(160 * credits.count)
+    /// Appends the `Tags` object of `record` to `out`: labels, then project labels (`project:`), system labels
+    /// (`system:`) and resource tags (`tag:namespace/key`), in that order; the first of duplicate keys wins.
+    /// Empty values become `true` (FOCUS: a key-only tag).
+    static func write(_ record: GCPExportRecord, into out: inout [UInt8]) {
+        var writer = ObjectWriter()
+        out.append(0x7B)
+        for label in record.labels { writer.add(nil, nil, label.key, label.value, to: &out) }
+        for label in record.projectLabels { writer.add("project:", nil, label.key, label.value, to: &out) }
+        for label in record.systemLabels { writer.add("system:", nil, label.key, label.value, to: &out) }
+        for tag in record.tags { writer.add("tag:", tag.namespace, tag.key, tag.value, to: &out) }
+        out.append(0x7D)
+    }
+
+    /// Appends the credits as a JSON array of objects with sorted keys, amounts as written in the export.
+    static func writeCredits(_ credits: [GCPExportRecord.Credit], into out: inout [UInt8]) {
+        out.append(0x5B)
         for (index, credit) in credits.enumerated() {
             if index > 0 { out.append(0x2C) }
             out.append(contentsOf: #"{"amount":"#.utf8)
@@ -33,7 +36,6 @@ enum GCPTags {
             out.append(0x7D)
         }
         out.append(0x5D)
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func field(_ prefix: StaticString, _ value: String?, into out: inout [UInt8]) {
@@ -41,16 +43,14 @@ enum GCPTags {
         if let value { JSONEscaping.appendQuoted(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
-    /// Builds the tags object; keys are compared as the bytes written, so prefixed keys need no strings.
+    /// Writes the tags object's members; keys are compared as the bytes written, so prefixed keys need no
+    /// strings.
     private struct ObjectWriter {
-        private var out: [UInt8] = [0x7B]
         private var keys: [Range<Int>] = []
 
-        init() {
-            out.reserveCapacity(256)
-        }
-
-        mutating func add(_ prefix: StaticString?, _ namespace: String?, _ key: String, _ value: String?) {
+        mutating func add(
+            _ prefix: StaticString?, _ namespace: String?, _ key: String, _ value: String?, to out: inout [UInt8]
+        ) {
             let mark = out.count
             if !keys.isEmpty { out.append(0x2C) }
             let keyStart = out.count
@@ -76,10 +76,6 @@ enum GCPTags {
             } else {
                 out.append(contentsOf: "true".utf8)
             }
-        }
-
-        func finish() -> String {
-            String(decoding: out + [0x7D], as: UTF8.self)
         }
     }
 }

@@ -201,49 +201,48 @@ final class SQLiteConnection: @unchecked Sendable {
             let handle = handle
             connection.policy.untrusted = untrusted
             defer { connection.policy.untrusted = false }
+            // Per column, a bit per cell kind bound as it is; plain integers, so the row loop retains nothing.
+            let direct = columns.map(\.directKinds)
             let failure: WarehouseError? = batch.cells.withUnsafeBufferPointer { cells in
                 batch.text.withUnsafeBytes { text in
-                    let base = text.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    let base = text.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) }
                     var offset = 0
                     for row in 0..<batch.count {
-                        for (column, insertColumn) in columns.enumerated() {
+                        for column in 0..<width {
                             let cell = cells[offset + column]
                             let index = Int32(column + 1)
-                            var rc: Int32
-                            switch cell.kind {
-                            case .null where insertColumn.isNullable:
-                                rc = sqlite3_bind_null(handle, index)
-                            case .int where insertColumn.bindsDirectly(cell.kind):
-                                rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
-                            case .bool where insertColumn.bindsDirectly(cell.kind):
-                                rc = sqlite3_bind_int64(handle, index, Int64(cell.payload))
-                            case .double where insertColumn.bindsDirectly(cell.kind):
-                                rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
-                            case .timestamp where insertColumn.bindsDirectly(cell.kind):
-                                if let slot = timestamps.text(of: cell.payload, column: column) {
-                                    rc = tally_sqlite3_bind_text_static(
-                                        handle, index, slot, Int32(TimestampText.length))
-                                } else {
-                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
+                            var rc: Int32 = -1
+                            if direct[column] & (1 << cell.kind.rawValue) != 0 {
+                                switch cell.kind {
+                                case .null: rc = sqlite3_bind_null(handle, index)
+                                case .int, .bool:
+                                    rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
+                                case .double: rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
+                                case .timestamp:
+                                    if let slot = timestamps.text(of: cell.payload, column: column) {
+                                        rc = tally_sqlite3_bind_text_static(
+                                            handle, index, slot, Int32(TimestampText.length))
+                                    }
+                                case .string, .json, .date, .bytes:
+                                    let range = cell.textRange
+                                    guard let base, !range.isEmpty, range.count <= Int(Int32.max) else { break }
+                                    if cell.kind == .date,
+                                        !CivilDate.isDate(UnsafeRawBufferPointer(rebasing: text[range]))
+                                    {
+                                        break
+                                    }
+                                    rc =
+                                        cell.kind == .bytes
+                                        ? tally_sqlite3_bind_blob_static(
+                                            handle, index, base + range.lowerBound, Int32(range.count))
+                                        : tally_sqlite3_bind_text_static(
+                                            handle, index, base + range.lowerBound, Int32(range.count))
                                 }
-                            case .string, .json, .date:
-                                let range = cell.textRange
-                                if cell.kind == .date,
-                                    !CivilDate.isDate(UnsafeRawBufferPointer(rebasing: text[range]))
-                                {
-                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
-                                } else if insertColumn.bindsDirectly(cell.kind), let base, !range.isEmpty,
-                                    range.count <= Int(Int32.max)
-                                {
-                                    rc = tally_sqlite3_bind_text_static(
-                                        handle, index, base + range.lowerBound, Int32(range.count))
-                                } else {
-                                    rc = bindConverted(batch, row: row, column: insertColumn, at: index)
-                                }
-                            default:
-                                rc = bindConverted(batch, row: row, column: insertColumn, at: index)
                             }
-                            if rc == -1 { return lastConversionError ?? .invalidValue("column \(insertColumn.name)") }
+                            if rc == -1 { rc = bindConverted(batch, row: row, column: columns[column], at: index) }
+                            if rc == -1 {
+                                return lastConversionError ?? .invalidValue("column \(columns[column].name)")
+                            }
                             guard rc == SQLITE_OK else { return connection.error(rc) }
                         }
                         offset += width

@@ -78,19 +78,22 @@ enum SQLiteTypeMapping {
             mode = field.mode
         }
 
-        var isNullable: Bool { mode != .required }
-
-        /// Whether a batch cell of `kind` is bound as it is (the common case of a bulk load), with no converted
-        /// copy; date cells also need their text checked.
-        func bindsDirectly(_ kind: RowBatch.Cell.Kind) -> Bool {
-            switch (type, kind) {
-            case (_, .null): mode != .required
-            case (.string, .string), (.bytes, .bytes), (.int64, .int), (.float64, .double), (.numeric, .double),
-                (.bool, .bool), (.timestamp, .timestamp), (.json, .json), (.record, .json), (.json, .string),
-                (.date, .date):
-                true
-            default: false
+        /// A bit per `RowBatch.Cell.Kind` (by raw value) that a batch cell of that kind is bound as it is, with no
+        /// converted copy: the common case of a bulk load. Date cells also have their text checked.
+        var directKinds: UInt16 {
+            var kinds: [RowBatch.Cell.Kind] = mode == .required ? [] : [.null]
+            switch type {
+            case .string: kinds.append(.string)
+            case .bytes: kinds.append(.bytes)
+            case .int64: kinds.append(.int)
+            case .float64, .numeric: kinds.append(.double)
+            case .bool: kinds.append(.bool)
+            case .timestamp: kinds.append(.timestamp)
+            case .json: kinds += [.json, .string]
+            case .record: kinds.append(.json)
+            case .date: kinds.append(.date)
             }
+            return kinds.reduce(0) { $0 | 1 << $1.rawValue }
         }
 
         /// The value to bind; errors name the column, never the value.
