@@ -105,3 +105,13 @@ import Testing
         #expect(mixed.double == 117.599314)
     }
 }
+
+/// Row ids of export lines are stable text: `gcp:<line>:<16 hex digits>`.
+@Suite struct GCPExportRowIDTextTests {
+    @Test func rowIDsSpellTheLineAndTheHash() {
+        #expect(GCPExportFile.rowID(line: 501, hash: 0x3365_4782_31eb_cfd5) == "gcp:501:3365478231ebcfd5")
+        #expect(GCPExportFile.rowID(line: 0, hash: 0xF) == "gcp:0:000000000000000f")
+        #expect(GCPExportFile.rowID(line: 1_234_567_890, hash: .max) == "gcp:1234567890:ffffffffffffffff")
+        #expect(GCPExportFile.hex(0xABC) == "0000000000000abc")
+    }
+}

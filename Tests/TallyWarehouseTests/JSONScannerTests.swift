@@ -82,4 +82,21 @@ import Testing
             #expect(JSONScanner.double(Array(literal.utf8)[...]) == nil, "\(literal)")
         }
     }
+
+    /// A string table hands back the same text however often it is read, whether the slot holds it, another
+    /// string with the same slot, or nothing; long strings bypass it.
+    @Test func stringTableReturnsTheBytesItWasGiven() throws {
+        let table = JSONStringTable(capacity: 2)
+        let values = [
+            "Compute Engine", "", "é-ü", "Compute Engine", "us-west1", "Compute Engine",
+            String(repeating: "x", count: 80),
+        ]
+        for value in values + values.reversed() {
+            let line = Array("{\"s\":\"\(value)\"}".utf8)
+            var scanner = JSONScanner(bytes: line, strings: table)
+            var cursor = try #require(try scanner.enterObject())
+            _ = try scanner.nextKey(&cursor)
+            #expect(try scanner.readString() == value)
+        }
+    }
 }

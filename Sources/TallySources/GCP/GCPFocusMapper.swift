@@ -14,8 +14,8 @@ struct GCPFocusMapper {
     /// The credential's `billing_account_name` setting (the export has only the id).
     var billingAccountName: String?
     private var months: PacificMonths
-    /// The last usage day's text: rows come grouped by day.
-    private var lastDay: (day: UTCDay, text: WarehouseValue)?
+    /// Usage days' text by ordinal: a run's window spans a few dozen days, each on many rows.
+    private var dayTexts: [Int: WarehouseValue] = [:]
 
     init(endpoint: String, billingAccountName: String?) throws {
         self.endpoint = endpoint
@@ -146,9 +146,10 @@ struct GCPFocusMapper {
     }
 
     private mutating func dayText(_ day: UTCDay) -> WarehouseValue {
-        if let lastDay, lastDay.day == day { return lastDay.text }
+        if let text = dayTexts[day.ordinal] { return text }
+        if dayTexts.count >= 4096 { dayTexts.removeAll() }
         let text = WarehouseValue.date(day.description)
-        lastDay = (day, text)
+        dayTexts[day.ordinal] = text
         return text
     }
 
@@ -231,18 +232,20 @@ struct GCPFocusMapper {
     }
 
     /// ASCII case-insensitive substring test; `needle` is lower case.
-    private static func contains(_ text: String, _ needle: String) -> Bool {
-        let haystack = Array(text.utf8)
-        let pattern = Array(needle.utf8)
-        guard haystack.count >= pattern.count else { return false }
-        for start in 0...(haystack.count - pattern.count) {
-            var match = true
-            for offset in 0..<pattern.count where haystack[start + offset] | 0x20 != pattern[offset] {
-                match = false
-                break
+    private static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        var text = text
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        return text.withUTF8 { haystack in
+            guard haystack.count >= pattern.count else { return false }
+            for start in 0...(haystack.count - pattern.count) {
+                var match = true
+                for offset in 0..<pattern.count where haystack[start + offset] | 0x20 != pattern[offset] {
+                    match = false
+                    break
+                }
+                if match { return true }
             }
-            if match { return true }
+            return false
         }
-        return false
     }
 }

@@ -9,6 +9,8 @@ extension JSONScanner {
     public mutating func readString() throws(WarehouseError) -> String? {
         switch try token() {
         case .null: return nil
+        case .string(.raw(let range)) where strings != nil:
+            return bytes.withUnsafeBytes { strings!.string(UnsafeRawBufferPointer(rebasing: $0[range])) }
         case .string(let text): return text.string(in: bytes)
         case .number(let range): return String(decoding: bytes[range], as: UTF8.self)
         case .bool(let flag): return flag ? "true" : "false"
