@@ -19,6 +19,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".") }.isEmpty)
     }
 
+    /// Dataset files hold analytic tables, so they are made with 16 KiB pages (the header's bytes 16-17).
+    @Test func datasetFilesUseSixteenKiBPages() throws {
+        let root = TemporaryRoot()
+        let warehouse = try root.warehouseWithDataset()
+        try warehouse.createTable(TableRef(dataset: "acme", table: "t"), schema: TableTests.billing)
+        let header = try #require(FileManager.default.contents(atPath: root.path + "/acme.sqlite")?.prefix(18))
+        #expect(Array(header.suffix(2)) == [0x40, 0x00])
+    }
+
     @Test(arguments: ["main", "TEMP", "1acme", "ac-me", "", "a b"])
     func invalidDatasetNamesAreRefused(_ name: String) throws {
         let root = TemporaryRoot()
