@@ -87,25 +87,34 @@ import Testing
         #expect(batch.isEmpty && batch.count == 0)
     }
 
-    /// Timestamp text is kept per column and rewritten only when the value changes; every row must still get
-    /// its own value, including a repeat after a change and a value the fast formatter does not cover.
-    @Test func timestampsChangingFromRowToRowAreEachStored() throws {
+    /// Timestamp text is kept per column and rewritten only when the value changes, and a parameter is not bound
+    /// again when it holds the previous row's null or timestamp; every row must still get its own values,
+    /// including a repeat after a change or a null, and a value the fast formatter does not cover.
+    @Test func valuesChangingFromRowToRowAreEachStored() throws {
         let root = TemporaryRoot()
         let warehouse = try root.warehouseWithDataset()
         let schema = TableSchema(fields: [
             .init(name: "id", type: .int64, mode: .required), .init(name: "at", type: .timestamp),
-            .init(name: "until", type: .timestamp),
+            .init(name: "until", type: .timestamp), .init(name: "note", type: .string),
         ])
         try warehouse.createTable(table("times"), schema: schema)
         let hour = Date(timeIntervalSince1970: 1_759_276_800)
-        let times = [hour, hour, hour.addingTimeInterval(3600), hour, Date(timeIntervalSince1970: -14_000_000_000)]
-        var batch = RowBatch(columns: ["id", "at", "until"])
+        let times: [Date?] = [
+            hour, hour, nil, hour, hour.addingTimeInterval(3600), nil, nil, hour,
+            Date(timeIntervalSince1970: -14_000_000_000), hour,
+        ]
+        let notes: [String?] = [nil, nil, "x", nil, "y", "y", nil, nil, "z", nil]
+        var batch = RowBatch(columns: ["id", "at", "until", "note"])
         for (index, time) in times.enumerated() {
-            batch.append([.int(Int64(index)), .timestamp(time), .timestamp(hour)])
+            batch.append([
+                .int(Int64(index)), time.map { .timestamp($0) } ?? .null, .timestamp(hour),
+                notes[index].map { .string($0) } ?? .null,
+            ])
         }
         try warehouse.insert(batch, into: table("times"), options: JobOptions())
-        let rows = try warehouse.query("SELECT at, until FROM acme.times ORDER BY id", in: "acme").rows
-        #expect(rows.map { $0["at"] } == times.map { .timestamp($0) })
+        let rows = try warehouse.query("SELECT at, until, note FROM acme.times ORDER BY id", in: "acme").rows
+        #expect(rows.map { $0["at"] } == times.map { $0.map { .timestamp($0) } ?? .null })
+        #expect(rows.map { $0["note"] } == notes.map { $0.map { .string($0) } ?? .null })
         #expect(rows.allSatisfy { $0["until"] == .timestamp(hour) })
     }
 

@@ -209,6 +209,11 @@ final class SQLiteConnection: @unchecked Sendable {
             defer { connection.policy.untrusted = false }
             // Per column, a bit per cell kind bound as it is; plain integers, so the row loop retains nothing.
             let direct = columns.map(\.directKinds)
+            // What each parameter holds from the previous row: bindings survive `sqlite3_reset`, so a null or an
+            // unchanged timestamp (bound from its slot) is not bound again. Most FOCUS columns of a source are null.
+            let unknown = UInt8.max
+            var boundKinds = [UInt8](repeating: unknown, count: width)
+            var boundBits = [UInt64](repeating: 0, count: width)
             let failure: WarehouseError? = batch.cells.withUnsafeBufferPointer { cells in
                 batch.text.withUnsafeBytes { text in
                     let base = text.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) }
@@ -217,10 +222,18 @@ final class SQLiteConnection: @unchecked Sendable {
                         for column in 0..<width {
                             let cell = cells[offset + column]
                             let index = Int32(column + 1)
+                            if boundKinds[column] == cell.kind.rawValue,
+                                cell.kind == .null || (cell.kind == .timestamp && boundBits[column] == cell.payload)
+                            {
+                                continue
+                            }
+                            boundKinds[column] = unknown
                             var rc: Int32 = -1
                             if direct[column] & (1 << cell.kind.rawValue) != 0 {
                                 switch cell.kind {
-                                case .null: rc = sqlite3_bind_null(handle, index)
+                                case .null:
+                                    rc = sqlite3_bind_null(handle, index)
+                                    boundKinds[column] = cell.kind.rawValue
                                 case .int, .bool:
                                     rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
                                 case .double: rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
@@ -228,6 +241,7 @@ final class SQLiteConnection: @unchecked Sendable {
                                     if let slot = timestamps.text(of: cell.payload, column: column) {
                                         rc = tally_sqlite3_bind_text_static(
                                             handle, index, slot, Int32(TimestampText.length))
+                                        (boundKinds[column], boundBits[column]) = (cell.kind.rawValue, cell.payload)
                                     }
                                 case .string, .json, .date, .bytes:
                                     let range = cell.textRange
