@@ -19,6 +19,19 @@ import Testing
         #expect(written.values == Array(0..<100))
     }
 
+    @Test func writtenBatchesComeBackEmptyForTheirColumns() throws {
+        let writer = BatchWriter { _ in }
+        #expect(writer.recycledBatch(columns: ["n"]) == nil)
+        try writer.submit(batch(1))
+        try writer.submit(batch(2))
+        #expect(try writer.finish() == 2)
+        #expect(writer.recycledBatch(columns: ["other"]) == nil)
+        let reused = try #require(writer.recycledBatch(columns: ["n"]))
+        #expect(reused.isEmpty && reused.columns == ["n"])
+        #expect(writer.recycledBatch(columns: ["n"]) != nil)
+        #expect(writer.recycledBatch(columns: ["n"]) == nil)
+    }
+
     @Test func theFirstWriteErrorStopsSubmitsAndFinish() throws {
         struct Full: Error, Equatable {}
         let writer = BatchWriter { batch in if batch[0, 0].intValue == 3 { throw Full() } }

@@ -10,19 +10,26 @@ final class BatchWriter: Sendable {
     private let queue: HandOffQueue<RowBatch>
     private let done = DispatchSemaphore(value: 0)
     private let written = Mutex(0)
+    /// Written batches, emptied with their storage kept, for the extractor's next batches: a bulk load's
+    /// batches are megabytes each, and fresh ones cost a page fault per page.
+    private let recycled = Mutex<[RowBatch]>([])
+    private let recycleLimit: Int
 
     init(capacity: Int = 2, write: @escaping @Sendable (RowBatch) throws -> Void) {
         queue = HandOffQueue(capacity: capacity)
+        recycleLimit = capacity + 2
         let thread = Thread { [self] in run(write) }
         thread.name = "tally-batch-writer"
         thread.start()
     }
 
     private func run(_ write: @Sendable (RowBatch) throws -> Void) {
-        while let batch = queue.take() {
+        while var batch = queue.take() {
             do {
                 try write(batch)
                 written.withLock { $0 += batch.count }
+                batch.removeAll()
+                recycled.withLock { if $0.count < recycleLimit { $0.append(batch) } }
             } catch {
                 queue.fail(error)
             }
@@ -33,6 +40,14 @@ final class BatchWriter: Sendable {
     /// Queues a batch, waiting while `capacity` batches are already queued.
     func submit(_ batch: RowBatch) throws {
         try queue.put(batch)
+    }
+
+    /// An emptied batch of `columns` that has been written, if one is free; its storage is reused.
+    func recycledBatch(columns: [String]) -> RowBatch? {
+        recycled.withLock { batches in
+            guard let index = batches.firstIndex(where: { $0.columns == columns }) else { return nil }
+            return batches.remove(at: index)
+        }
     }
 
     /// Waits until every queued batch is written (or the writer failed) and the thread has exited; returns the

@@ -98,7 +98,8 @@ struct StepExecutor {
             auxiliary: { output, batch in
                 guard let table = auxiliary[output] else { throw StepFailure(message: "no output '\(output)'") }
                 try warehouse.insert(batch, into: table, options: options)
-            })
+            },
+            recycled: { columns in writer.recycledBatch(columns: columns) })
         do {
             try extractor.extract(request, into: sink)
         } catch {

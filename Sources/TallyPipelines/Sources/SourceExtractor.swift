@@ -31,10 +31,21 @@ extension SourceExtractor {
 public struct ExtractSink {
     private let main: (RowBatch) throws -> Void
     private let auxiliary: (String, RowBatch) throws -> Void
+    private let recycled: ([String]) -> RowBatch?
 
-    public init(main: @escaping (RowBatch) throws -> Void, auxiliary: @escaping (String, RowBatch) throws -> Void) {
+    public init(
+        main: @escaping (RowBatch) throws -> Void, auxiliary: @escaping (String, RowBatch) throws -> Void,
+        recycled: @escaping ([String]) -> RowBatch? = { _ in nil }
+    ) {
         self.main = main
         self.auxiliary = auxiliary
+        self.recycled = recycled
+    }
+
+    /// An empty batch of `columns` whose storage an emitted batch used, when one has been written; bulk
+    /// extractors take their next batch from here before making a new one.
+    public func recycledBatch(columns: [String]) -> RowBatch? {
+        recycled(columns)
     }
 
     /// Rows for the step's destination.

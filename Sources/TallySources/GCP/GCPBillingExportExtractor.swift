@@ -52,8 +52,11 @@ public struct GCPBillingExportExtractor: SourceExtractor {
             }
             if worker.batch.count >= Self.batchSize {
                 try emit.value.emit(worker.batch)
-                worker.batch = RowBatch(
-                    columns: FocusColumn.names, capacity: Self.batchSize, textCapacity: worker.batch.textCount * 9 / 8)
+                worker.batch =
+                    emit.value.recycledBatch(columns: FocusColumn.names)
+                    ?? RowBatch(
+                        columns: FocusColumn.names, capacity: Self.batchSize,
+                        textCapacity: worker.batch.textCount * 9 / 8)
             }
         }
         var totals = GCPExportTotals()
