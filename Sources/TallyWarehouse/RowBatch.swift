@@ -28,6 +28,15 @@ public struct RowBatch: Sendable {
         static let null = Cell(kind: .null, length: 0, payload: 0)
 
         var textRange: Range<Int> { Int(payload)..<Int(payload) + Int(length) }
+
+        /// `textRange` in one word (offset in the low 40 bits, length above; for offsets under 2^40 and lengths
+        /// under 2^24), for remembering what was bound.
+        var packedRange: UInt64 { payload | UInt64(length) << 40 }
+
+        static func range(packed: UInt64) -> Range<Int> {
+            let start = Int(packed & (1 << 40 - 1))
+            return start..<start + Int(packed >> 40)
+        }
     }
 
     /// `capacity` rows and `textCapacity` bytes of text are reserved, so a bulk load's batches do not grow.

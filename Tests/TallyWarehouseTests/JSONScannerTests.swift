@@ -99,4 +99,27 @@ import Testing
             #expect(try scanner.readString() == value)
         }
     }
+
+    /// Strings are scanned sixteen bytes at a time: every length, with an escape at every position, must still
+    /// end at the right quote.
+    @Test func stringsOfEveryLengthAndEscapePosition() throws {
+        for length in 0..<40 {
+            let plain = String(repeating: "a", count: length)
+            var texts = [plain]
+            for position in 0...length {
+                var escaped = Array(plain)
+                escaped.insert(contentsOf: #"\""#, at: position)
+                texts.append(String(escaped))
+            }
+            for text in texts {
+                let line = Array(#"{"s":"\#(text)","n":1}"#.utf8)
+                var scanner = JSONScanner(bytes: line)
+                var cursor = try #require(try scanner.enterObject())
+                _ = try scanner.nextKey(&cursor)
+                #expect(try scanner.readString() == text.replacingOccurrences(of: #"\""#, with: "\""))
+                _ = try scanner.nextKey(&cursor)
+                #expect(try scanner.readDouble() == 1)
+            }
+        }
+    }
 }

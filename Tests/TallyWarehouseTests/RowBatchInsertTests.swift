@@ -103,7 +103,7 @@ import Testing
             hour, hour, nil, hour, hour.addingTimeInterval(3600), nil, nil, hour,
             Date(timeIntervalSince1970: -14_000_000_000), hour,
         ]
-        let notes: [String?] = [nil, nil, "x", nil, "y", "y", nil, nil, "z", nil]
+        let notes: [String?] = [nil, "ab", "ab", "ac", "y", "y", nil, "yy", "z", nil]
         var batch = RowBatch(columns: ["id", "at", "until", "note"])
         for (index, time) in times.enumerated() {
             batch.append([

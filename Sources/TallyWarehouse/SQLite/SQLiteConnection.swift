@@ -224,6 +224,7 @@ final class SQLiteConnection: @unchecked Sendable {
                             let index = Int32(column + 1)
                             if boundKinds[column] == cell.kind.rawValue,
                                 cell.kind == .null || (cell.kind == .timestamp && boundBits[column] == cell.payload)
+                                    || Self.sameText(cell, as: boundBits[column], in: text)
                             {
                                 continue
                             }
@@ -251,6 +252,9 @@ final class SQLiteConnection: @unchecked Sendable {
                                     {
                                         break
                                     }
+                                    if cell.kind != .bytes, cell.length < 1 << 24, cell.payload < 1 << 40 {
+                                        (boundKinds[column], boundBits[column]) = (cell.kind.rawValue, cell.packedRange)
+                                    }
                                     rc =
                                         cell.kind == .bytes
                                         ? tally_sqlite3_bind_blob_static(
@@ -276,6 +280,18 @@ final class SQLiteConnection: @unchecked Sendable {
             // No binding may outlive the batch's buffers.
             sqlite3_clear_bindings(handle)
             if let failure { throw failure }
+        }
+
+        /// Whether text `cell` has the same bytes as the text bound from `packed` (a `Cell.packedRange` of the
+        /// same batch, still valid): rows repeat constants such as provider names and currencies, and binding
+        /// costs more than comparing a few bytes.
+        private static func sameText(_ cell: RowBatch.Cell, as packed: UInt64, in text: UnsafeRawBufferPointer) -> Bool
+        {
+            guard cell.kind == .string || cell.kind == .json || cell.kind == .date else { return false }
+            let bound = RowBatch.Cell.range(packed: packed)
+            let range = cell.textRange
+            guard bound.count == range.count, let base = text.baseAddress else { return false }
+            return memcmp(base + bound.lowerBound, base + range.lowerBound, range.count) == 0
         }
 
         /// The converted value of a cell whose kind is not its column's (or fails its check), bound with a copy;
