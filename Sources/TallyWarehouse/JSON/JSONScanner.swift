@@ -48,7 +48,7 @@ public struct JSONScanner {
 
     // MARK: Structure
 
-    @usableFromInline
+    @inlinable
     mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -59,7 +59,7 @@ public struct JSONScanner {
     }
 
     /// The next significant byte, without consuming it.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func peek() throws(WarehouseError) -> UInt8 {
         // Exports are compact JSON: the next byte is nearly always significant already.
         if index < bytes.count, bytes[index] > 0x20 { return bytes[index] }
@@ -192,10 +192,11 @@ public struct JSONScanner {
     }
 
     @usableFromInline
-    mutating func literal(_ word: String, _ token: Token) throws(WarehouseError) -> Token {
-        let end = index + word.utf8.count
-        guard end <= bytes.count, bytes[index..<end].elementsEqual(word.utf8) else { throw malformed }
-        index = end
+    mutating func literal(_ word: StaticString, _ token: Token) throws(WarehouseError) -> Token {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw malformed }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] { throw malformed }
+        index += count
         return token
     }
 
@@ -215,7 +216,7 @@ public struct JSONScanner {
     }
 
     /// Reads a string whose opening quote is at `index`.
-    @usableFromInline
+    @inlinable
     mutating func string() throws(WarehouseError) -> Text {
         let start = index + 1
         // The hot loop of every decode: sixteen bytes at a time until a block holds the quote or backslash that
