@@ -84,7 +84,8 @@ public struct RowBatch: Sendable {
     /// Sets `column` of the last row.
     public mutating func set(_ value: WarehouseValue, column: Int) {
         precondition(!cells.isEmpty && column < columns.count, "set needs a row and a column")
-        cells[cells.count - columns.count + column] = cell(value)
+        let index = cells.count - columns.count + column
+        cells[index] = cell(value, above: index - columns.count)
     }
 
     /// Sets `column` of the last row to text (JSON text when `json`) that `write` appends to the bytes it is
@@ -138,8 +139,10 @@ public struct RowBatch: Sendable {
         cells.append(cell(value))
     }
 
-    /// The cell of `value`, its bytes (if any) appended to `text`.
-    private mutating func cell(_ value: WarehouseValue) -> Cell {
+    /// The cell of `value`, its bytes (if any) appended to `text` unless the cell at index `above` (the same
+    /// column of the previous row, if any) holds the same text: rows repeat constants such as provider names,
+    /// and sharing their bytes keeps the batch small and lets the writer skip binding them again.
+    private mutating func cell(_ value: WarehouseValue, above: Int = -1) -> Cell {
         switch value {
         case .null: return .null
         case .bool(let flag): return Cell(kind: .bool, length: 0, payload: flag ? 1 : 0)
@@ -147,16 +150,27 @@ public struct RowBatch: Sendable {
         case .double(let number): return Cell(kind: .double, length: 0, payload: number.bitPattern)
         case .timestamp(let date):
             return Cell(kind: .timestamp, length: 0, payload: date.timeIntervalSinceReferenceDate.bitPattern)
-        case .string(let value): return textCell(value, as: .string)
-        case .date(let value): return textCell(value, as: .date)
-        case .json(let value): return textCell(value, as: .json)
+        case .string(let value): return textCell(value, as: .string, above: above)
+        case .date(let value): return textCell(value, as: .date, above: above)
+        case .json(let value): return textCell(value, as: .json, above: above)
         case .bytes(let bytes): return bytes.withUnsafeBytes { bytesCell($0, as: .bytes) }
         }
     }
 
-    private mutating func textCell(_ value: String, as kind: Cell.Kind) -> Cell {
+    private mutating func textCell(_ value: String, as kind: Cell.Kind, above: Int) -> Cell {
         var value = value
-        return value.withUTF8 { bytesCell(UnsafeRawBufferPointer($0), as: kind) }
+        return value.withUTF8 { bytes in
+            if above >= 0, case let previous = cells[above], previous.kind == kind, Int(previous.length) == bytes.count,
+                bytes.count > 0,
+                text.withUnsafeBytes({
+                    memcmp($0.baseAddress! + Int(previous.payload), bytes.baseAddress!, bytes.count)
+                })
+                    == 0
+            {
+                return previous
+            }
+            return bytesCell(UnsafeRawBufferPointer(bytes), as: kind)
+        }
     }
 
     private mutating func bytesCell(_ raw: UnsafeRawBufferPointer, as kind: Cell.Kind) -> Cell {

@@ -87,6 +87,25 @@ import Testing
         #expect(batch.isEmpty && batch.count == 0)
     }
 
+    /// Rows filled in place share the bytes of text equal to the previous row's, which must not leak into other
+    /// rows, columns or kinds.
+    @Test func rowsFilledInPlaceReadBackWhatWasSet() {
+        var batch = RowBatch(columns: ["a", "b"])
+        let rows: [[WarehouseValue]] = [
+            [.string("Google Cloud"), .json("[]")], [.string("Google Cloud"), .string("[]")],
+            [.string("Google Clouds"), .null], [.date("2025-10-01"), .string("x")],
+            [.string("2025-10-01"), .string("x")],
+        ]
+        for row in rows {
+            batch.appendRow()
+            batch.set(.string("overwritten"), column: 1)
+            for (column, value) in row.enumerated() { batch.set(value, column: column) }
+        }
+        for (index, row) in rows.enumerated() {
+            #expect([batch[index, 0], batch[index, 1]] == row)
+        }
+    }
+
     /// Timestamp text is kept per column and rewritten only when the value changes, and a parameter is not bound
     /// again when it holds the previous row's null or timestamp; every row must still get its own values,
     /// including a repeat after a change or a null, and a value the fast formatter does not cover.

@@ -287,7 +287,10 @@ final class SQLiteConnection: @unchecked Sendable {
         /// costs more than comparing a few bytes.
         private static func sameText(_ cell: RowBatch.Cell, as packed: UInt64, in text: UnsafeRawBufferPointer) -> Bool
         {
-            guard cell.kind == .string || cell.kind == .json || cell.kind == .date else { return false }
+            guard cell.kind == .string || cell.kind == .json || cell.kind == .date, cell.length < 1 << 24,
+                cell.payload < 1 << 40
+            else { return false }
+            if packed == cell.packedRange { return true }
             let bound = RowBatch.Cell.range(packed: packed)
             let range = cell.textRange
             guard bound.count == range.count, let base = text.baseAddress else { return false }
