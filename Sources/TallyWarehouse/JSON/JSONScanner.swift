@@ -32,12 +32,13 @@ public struct JSONScanner {
     /// The document.
     public let bytes: [UInt8]
     @usableFromInline var index = 0
-    /// Where `readString` shares repeated strings, when set (bulk loaders keep one per thread).
-    public var strings: JSONStringTable?
+    /// Where `readString` and `readTimestamp` share repeated values, when set (bulk loaders keep one per
+    /// thread).
+    public var cache: JSONValueCache?
 
-    public init(bytes: [UInt8], strings: JSONStringTable? = nil) {
+    public init(bytes: [UInt8], cache: JSONValueCache? = nil) {
         self.bytes = bytes
-        self.strings = strings
+        self.cache = cache
     }
 
     /// The byte offset the scanner is at.
