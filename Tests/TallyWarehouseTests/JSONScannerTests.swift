@@ -86,14 +86,14 @@ import Testing
     /// A string table hands back the same text however often it is read, whether the slot holds it, another
     /// string with the same slot, or nothing; long strings bypass it.
     @Test func stringTableReturnsTheBytesItWasGiven() throws {
-        let table = JSONValueCache(capacity: 2)
+        let table = JSONStringTable(capacity: 2)
         let values = [
             "Compute Engine", "", "é-ü", "Compute Engine", "us-west1", "Compute Engine",
             String(repeating: "x", count: 80),
         ]
         for value in values + values.reversed() {
             let line = Array("{\"s\":\"\(value)\"}".utf8)
-            var scanner = JSONScanner(bytes: line, cache: table)
+            var scanner = JSONScanner(bytes: line, strings: table)
             var cursor = try #require(try scanner.enterObject())
             _ = try scanner.nextKey(&cursor)
             #expect(try scanner.readString() == value)
@@ -121,27 +121,5 @@ import Testing
                 #expect(try scanner.readDouble() == 1)
             }
         }
-    }
-
-    /// Timestamps read through a cache are the ones parsed without it, repeated or not; text that is not a
-    /// timestamp is still an error.
-    @Test func cachedTimestampsEqualParsedOnes() throws {
-        let cache = JSONValueCache(capacity: 2)
-        let texts = [
-            "2025-10-26 19:00:00 UTC", "2025-10-26 20:00:00 UTC", "2025-10-26 19:00:00 UTC", "2025-10-26T19:00:00Z",
-            "2025-10-26 19:00:00 UTC",
-        ]
-        for text in texts + texts.reversed() {
-            let line = Array(#"{"t":"\#(text)"}"#.utf8)
-            var cached = JSONScanner(bytes: line, cache: cache)
-            var plain = JSONScanner(bytes: line)
-            var cursors = (try #require(try cached.enterObject()), try #require(try plain.enterObject()))
-            _ = try cached.nextKey(&cursors.0)
-            _ = try plain.nextKey(&cursors.1)
-            let expected = try #require(try plain.readTimestamp())
-            #expect(try cached.readTimestamp() == expected)
-        }
-        var bad = JSONScanner(bytes: Array(#""not a time""#.utf8), cache: cache)
-        #expect(throws: WarehouseError.self) { try bad.readTimestamp() }
     }
 }

@@ -9,13 +9,13 @@ struct GCPExportFile: GCPExportSource {
 
     /// Row ids are `gcp:<line>:<FNV-1a of the line>`: stable for an identical file, distinct for edited lines.
     func forEachRecord(in window: CostWindow, workers: Int, _ body: @escaping GCPExportRecordBody) throws {
-        let caches = Caches(count: workers)
+        let tables = StringTables(count: workers)
         try ParallelLines.forEach(path: path, workers: workers) { worker, line, number in
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             let record: GCPExportRecord
             let day: UTCDay
             do {
-                record = try GCPExportRecord(line: Array(line), cache: caches.cache(worker))
+                record = try GCPExportRecord(line: Array(line), strings: tables.table(worker))
                 day = try GCPFocusMapper.usageDay(record)
             } catch {
                 throw SourceError("GCP billing export line \(number): \(error)")
@@ -25,15 +25,15 @@ struct GCPExportFile: GCPExportSource {
         }
     }
 
-    /// One value cache per worker thread; each thread only ever touches its own.
-    private final class Caches: @unchecked Sendable {
-        private let caches: [JSONValueCache]
+    /// One string table per worker thread; each thread only ever touches its own.
+    private final class StringTables: @unchecked Sendable {
+        private let tables: [JSONStringTable]
 
         init(count: Int) {
-            caches = (0..<count).map { _ in JSONValueCache() }
+            tables = (0..<count).map { _ in JSONStringTable() }
         }
 
-        func cache(_ worker: Int) -> JSONValueCache { caches[worker] }
+        func table(_ worker: Int) -> JSONStringTable { tables[worker] }
     }
 
     /// `gcp:<line>:<16 hex digits>`, written into one allocation (this runs once per row of a large export).

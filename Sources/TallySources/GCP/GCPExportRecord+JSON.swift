@@ -33,9 +33,9 @@ extension GCPExportRecord {
     private static let resourceKeys = JSONKeyTable(["name", "global_name"])
     private static let priceKeys = JSONKeyTable(["tier_start_amount"])
 
-    /// Decodes one line (a JSON object); repeated strings and timestamps come from `cache` when given.
-    init(line: [UInt8], cache: JSONValueCache? = nil) throws(SourceError) {
-        var scanner = JSONScanner(bytes: line, cache: cache)
+    /// Decodes one line (a JSON object); repeated strings come from `strings` when given.
+    init(line: [UInt8], strings: JSONStringTable? = nil) throws(SourceError) {
+        var scanner = JSONScanner(bytes: line, strings: strings)
         var field = "record"
         do throws(WarehouseError) {
             guard var cursor = try scanner.enterObject() else { throw .invalidValue("expects an object") }

@@ -60,7 +60,7 @@ struct GCPExportTable: GCPExportSource {
     func forEachRecord(in window: CostWindow, workers: Int, _ body: @escaping GCPExportRecordBody) throws {
         var pages = try start(window)
         var ids = GCPExportRowIDs()
-        let cache = JSONValueCache()
+        let strings = JSONStringTable()
         var number = 0
         while let rows = try next(&pages) {
             for row in rows {
@@ -72,7 +72,7 @@ struct GCPExportTable: GCPExportSource {
                 let record: GCPExportRecord
                 let day: UTCDay
                 do {
-                    record = try GCPExportRecord(line: bytes, cache: cache)
+                    record = try GCPExportRecord(line: bytes, strings: strings)
                     day = try GCPFocusMapper.usageDay(record)
                 } catch {
                     throw failure("row \(number): \(error)")

@@ -9,8 +9,8 @@ extension JSONScanner {
     public mutating func readString() throws(WarehouseError) -> String? {
         switch try token() {
         case .null: return nil
-        case .string(.raw(let range)) where cache != nil:
-            return bytes.withUnsafeBytes { cache!.string(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        case .string(.raw(let range)) where strings != nil:
+            return bytes.withUnsafeBytes { strings!.string(UnsafeRawBufferPointer(rebasing: $0[range])) }
         case .string(let text): return text.string(in: bytes)
         case .number(let range): return String(decoding: bytes[range], as: UTF8.self)
         case .bool(let flag): return flag ? "true" : "false"
@@ -41,15 +41,7 @@ extension JSONScanner {
         switch try token() {
         case .null: return nil
         case .string(.raw(let range)):
-            let date =
-                if let cache {
-                    bytes.withUnsafeBytes {
-                        cache.timestamp(UnsafeRawBufferPointer(rebasing: $0[range])) { TimestampText.parse($0) }
-                    }
-                } else {
-                    TimestampText.parse(bytes[range])
-                }
-            if let date { return date }
+            if let date = TimestampText.parse(bytes[range]) { return date }
         case .number(let range):
             if let seconds = Self.double(bytes[range]) { return Date(timeIntervalSince1970: seconds) }
         default: break

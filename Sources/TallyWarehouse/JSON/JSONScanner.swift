@@ -32,13 +32,12 @@ public struct JSONScanner {
     /// The document.
     public let bytes: [UInt8]
     @usableFromInline var index = 0
-    /// Where `readString` and `readTimestamp` share repeated values, when set (bulk loaders keep one per
-    /// thread).
-    public var cache: JSONValueCache?
+    /// Where `readString` shares repeated strings, when set (bulk loaders keep one per thread).
+    public var strings: JSONStringTable?
 
-    public init(bytes: [UInt8], cache: JSONValueCache? = nil) {
+    public init(bytes: [UInt8], strings: JSONStringTable? = nil) {
         self.bytes = bytes
-        self.cache = cache
+        self.strings = strings
     }
 
     /// The byte offset the scanner is at.
