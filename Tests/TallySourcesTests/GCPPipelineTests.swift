@@ -128,12 +128,12 @@ import Testing
 /// the same records, so a mismatch cannot be produced through a run; the published tables are altered instead
 /// and the template's check SQL is run on them as the run would.
 @Suite struct GCPReconciliationCheckTests {
-    func offendingGroups(_ harness: CostHarness) throws -> Int64? {
+    func offendingGroups(_ harness: CostHarness, check name: String = "reconcile_daily_billed_cost") throws -> Int64? {
         let template = try TemplateCatalog(root: CostHarness.configs)
             .template(atRelativePath: "gcp/cost/billing-export.yml")
         let checks = try #require(template.steps.first { $0.type == .dataQuality }?.checks)
-        let reconcile = try #require(checks.first { $0.name == "reconcile_daily_billed_cost" })
-        let sql = try #require(reconcile.sql?.text(for: .sqlite))
+        let check = try #require(checks.first { $0.name == name })
+        let sql = try #require(check.sql?.text(for: .sqlite))
         let resolved = try TemplateVariables.substitute(sql, ["tenant_id": harness.tenant])
         return try harness.warehouse.query(resolved, in: harness.tenant).scalar?.intValue
     }
@@ -146,7 +146,7 @@ import Testing
         #expect(try harness.run("gcp", "billing-export", ["date": .string("2025-11-16")]).status == .success)
         #expect(try offendingGroups(harness) == 0)
 
-        // One cent off on one row: its (day, currency, invoice month) group no longer matches.
+        // One cent off on one row: its (day, currency) group no longer matches.
         try harness.warehouse.execute(
             """
             UPDATE acme.focus_costs SET BilledCost = BilledCost + 0.01
@@ -172,5 +172,24 @@ import Testing
             WHERE rowid = (SELECT MAX(rowid) FROM acme.focus_costs)
             """, in: harness.tenant)
         #expect(try offendingGroups(harness) == 1)
+    }
+
+    /// Currencies must be three upper-case letters: lower case, a symbol and a wrong length are each counted.
+    @Test func currenciesThatAreNotISOCodesAreCounted() throws {
+        let harness = try CostHarness()
+        try harness.addCredential(
+            "gcp", value: GCPPipelineTests.serviceAccount,
+            settings: ["billing_export_file": .string(GCPPipelineTests.exportFile)])
+        #expect(try harness.run("gcp", "billing-export", ["date": .string("2025-11-16")]).status == .success)
+        #expect(try offendingGroups(harness, check: "billing_currency_iso") == 0)
+        for (offset, code) in ["Usd", "U$D", "USDT"].enumerated() {
+            try harness.warehouse.execute(
+                """
+                UPDATE acme.focus_costs SET BillingCurrency = '\(code)'
+                WHERE x_source_row_id = (SELECT x_source_row_id FROM acme.focus_costs ORDER BY x_source_row_id
+                LIMIT 1 OFFSET \(offset))
+                """, in: harness.tenant)
+        }
+        #expect(try offendingGroups(harness, check: "billing_currency_iso") == 3)
     }
 }
