@@ -207,79 +207,92 @@ final class SQLiteConnection: @unchecked Sendable {
             let handle = handle
             connection.policy.untrusted = untrusted
             defer { connection.policy.untrusted = false }
-            // Per column, a bit per cell kind bound as it is; plain integers, so the row loop retains nothing.
-            let direct = columns.map(\.directKinds)
-            // What each parameter holds from the previous row: bindings survive `sqlite3_reset`, so a null or an
-            // unchanged timestamp (bound from its slot) is not bound again. Most FOCUS columns of a source are null.
             let unknown = UInt8.max
-            var boundKinds = [UInt8](repeating: unknown, count: width)
-            var boundBits = [UInt64](repeating: 0, count: width)
-            let failure: WarehouseError? = batch.cells.withUnsafeBufferPointer { cells in
-                batch.text.withUnsafeBytes { text in
-                    let base = text.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) }
-                    var offset = 0
-                    for row in 0..<batch.count {
-                        for column in 0..<width {
-                            let cell = cells[offset + column]
-                            let index = Int32(column + 1)
-                            if boundKinds[column] == cell.kind.rawValue,
-                                cell.kind == .null || (cell.kind == .timestamp && boundBits[column] == cell.payload)
-                                    || Self.sameText(cell, as: boundBits[column], in: text)
-                            {
-                                continue
-                            }
-                            boundKinds[column] = unknown
-                            var rc: Int32 = -1
-                            if direct[column] & (1 << cell.kind.rawValue) != 0 {
-                                switch cell.kind {
-                                case .null:
-                                    rc = sqlite3_bind_null(handle, index)
-                                    boundKinds[column] = cell.kind.rawValue
-                                case .int, .bool:
-                                    rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
-                                case .double: rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
-                                case .timestamp:
-                                    if let slot = timestamps.text(of: cell.payload, column: column) {
-                                        rc = tally_sqlite3_bind_text_static(
-                                            handle, index, slot, Int32(TimestampText.length))
-                                        (boundKinds[column], boundBits[column]) = (cell.kind.rawValue, cell.payload)
-                                    }
-                                case .string, .json, .date, .bytes:
-                                    let range = cell.textRange
-                                    guard let base, !range.isEmpty, range.count <= Int(Int32.max) else { break }
-                                    if cell.kind == .date,
-                                        !CivilDate.isDate(UnsafeRawBufferPointer(rebasing: text[range]))
-                                    {
-                                        break
-                                    }
-                                    if cell.kind != .bytes, cell.length < 1 << 24, cell.payload < 1 << 40 {
-                                        (boundKinds[column], boundBits[column]) = (cell.kind.rawValue, cell.packedRange)
-                                    }
-                                    rc =
-                                        cell.kind == .bytes
-                                        ? tally_sqlite3_bind_blob_static(
-                                            handle, index, base + range.lowerBound, Int32(range.count))
-                                        : tally_sqlite3_bind_text_static(
-                                            handle, index, base + range.lowerBound, Int32(range.count))
+            var parameters = columns.map { Parameter(direct: $0.directKinds, boundKind: unknown, boundBits: 0) }
+            let failure: WarehouseError? = parameters.withUnsafeMutableBufferPointer { state in
+                batch.cells.withUnsafeBufferPointer { cells in
+                    batch.text.withUnsafeBytes { text in
+                        let base = text.baseAddress.map { $0.assumingMemoryBound(to: CChar.self) }
+                        var offset = 0
+                        for row in 0..<batch.count {
+                            for column in 0..<width {
+                                let cell = cells[offset + column]
+                                let index = Int32(column + 1)
+                                if state[column].boundKind == cell.kind.rawValue,
+                                    cell.kind == .null
+                                        || (cell.kind == .timestamp && state[column].boundBits == cell.payload)
+                                        || Self.sameText(cell, as: state[column].boundBits, in: text)
+                                {
+                                    continue
                                 }
+                                state[column].boundKind = unknown
+                                var rc: Int32 = -1
+                                if state[column].direct & (1 << cell.kind.rawValue) != 0 {
+                                    switch cell.kind {
+                                    case .null:
+                                        rc = sqlite3_bind_null(handle, index)
+                                        state[column].boundKind = cell.kind.rawValue
+                                    case .int, .bool:
+                                        rc = sqlite3_bind_int64(handle, index, Int64(bitPattern: cell.payload))
+                                    case .double:
+                                        rc = sqlite3_bind_double(handle, index, Double(bitPattern: cell.payload))
+                                    case .timestamp:
+                                        if let slot = timestamps.text(of: cell.payload, column: column) {
+                                            rc = tally_sqlite3_bind_text_static(
+                                                handle, index, slot, Int32(TimestampText.length))
+                                            (state[column].boundKind, state[column].boundBits) = (
+                                                cell.kind.rawValue, cell.payload
+                                            )
+                                        }
+                                    case .string, .json, .date, .bytes:
+                                        let range = cell.textRange
+                                        guard let base, !range.isEmpty, range.count <= Int(Int32.max) else { break }
+                                        if cell.kind == .date,
+                                            !CivilDate.isDate(UnsafeRawBufferPointer(rebasing: text[range]))
+                                        {
+                                            break
+                                        }
+                                        if cell.kind != .bytes, cell.length < 1 << 24, cell.payload < 1 << 40 {
+                                            (state[column].boundKind, state[column].boundBits) = (
+                                                cell.kind.rawValue, cell.packedRange
+                                            )
+                                        }
+                                        rc =
+                                            cell.kind == .bytes
+                                            ? tally_sqlite3_bind_blob_static(
+                                                handle, index, base + range.lowerBound, Int32(range.count))
+                                            : tally_sqlite3_bind_text_static(
+                                                handle, index, base + range.lowerBound, Int32(range.count))
+                                    }
+                                }
+                                if rc == -1 { rc = bindConverted(batch, row: row, column: columns[column], at: index) }
+                                if rc == -1 {
+                                    return lastConversionError ?? .invalidValue("column \(columns[column].name)")
+                                }
+                                guard rc == SQLITE_OK else { return connection.error(rc) }
                             }
-                            if rc == -1 { rc = bindConverted(batch, row: row, column: columns[column], at: index) }
-                            if rc == -1 {
-                                return lastConversionError ?? .invalidValue("column \(columns[column].name)")
-                            }
-                            guard rc == SQLITE_OK else { return connection.error(rc) }
+                            offset += width
+                            let rc = sqlite3_step(handle)
+                            sqlite3_reset(handle)
+                            guard rc == SQLITE_DONE else { return connection.error(rc) }
                         }
-                        offset += width
-                        let rc = sqlite3_step(handle)
-                        sqlite3_reset(handle)
-                        guard rc == SQLITE_DONE else { return connection.error(rc) }
+                        return nil
                     }
-                    return nil
                 }
             }
             // No binding may outlive the batch's buffers.
             sqlite3_clear_bindings(handle)
             if let failure { throw failure }
+        }
+
+        /// One parameter of a bulk insert: a bit per `RowBatch.Cell.Kind` bound as it is, and what the parameter holds
+        /// from the previous row (bindings survive `sqlite3_reset`, so a null, an unchanged timestamp bound from its
+        /// slot or equal text is not bound again; most FOCUS columns of a source are null, and constants repeat).
+        /// Plain integers in one buffer, so the row loop neither retains nor checks uniqueness.
+        private struct Parameter {
+            var direct: UInt16
+            var boundKind: UInt8
+            var boundBits: UInt64
         }
 
         /// Whether text `cell` has the same bytes as the text bound from `packed` (a `Cell.packedRange` of the
