@@ -48,7 +48,7 @@ struct AnthropicAPI {
         try Pagination.forEachPage(provider: Self.provider, path: path) { cursor, page in
             let query = base + (cursor.map { [("page", $0)] } ?? [])
             let body = try api.get(
-                AnthropicPage<Result>.self, path: path, query: query, headers: Self.headers(key),
+                CursorPage<AnthropicBucket<Result>>.self, path: path, query: query, headers: Self.headers(key),
                 context: "page \(page)")
             let buckets = try body.data.map { bucket in
                 guard let start = WarehouseTimestamp.parse(bucket.startingAt),

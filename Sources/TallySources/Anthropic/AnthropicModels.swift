@@ -1,25 +1,13 @@
-/// One page of an Anthropic Admin API usage or cost report.
-struct AnthropicPage<Result: Decodable>: Decodable {
-    struct Bucket: Decodable {
-        var startingAt: String
-        var endingAt: String
-        var results: [Captured<Result>]
-
-        enum CodingKeys: String, CodingKey {
-            case results
-            case startingAt = "starting_at"
-            case endingAt = "ending_at"
-        }
-    }
-
-    var data: [Bucket]
-    var hasMore: Bool
-    var nextPage: String?
+/// One time bucket of an Anthropic Admin API usage or cost report (a `CursorPage` element); times are RFC 3339.
+struct AnthropicBucket<Result: Decodable>: Decodable {
+    var startingAt: String
+    var endingAt: String
+    var results: [Captured<Result>]
 
     enum CodingKeys: String, CodingKey {
-        case data
-        case hasMore = "has_more"
-        case nextPage = "next_page"
+        case results
+        case startingAt = "starting_at"
+        case endingAt = "ending_at"
     }
 }
 

@@ -49,7 +49,7 @@ struct OpenAIAPI {
         try Pagination.forEachPage(provider: Self.provider, path: path) { cursor, page in
             let query = base + (cursor.map { [("page", $0)] } ?? [])
             let body = try api.get(
-                OpenAIPage<Result>.self, path: path, query: query,
+                CursorPage<OpenAIBucket<Result>>.self, path: path, query: query,
                 headers: [(name: "Authorization", value: "Bearer \(key)")], context: "page \(page)")
             let buckets = body.data.map { bucket in
                 ResultBucket(

@@ -1,27 +1,16 @@
 import Foundation
 
-/// One page of an OpenAI organization Usage or Costs response (`object: "page"`).
-struct OpenAIPage<Result: Decodable>: Decodable {
-    struct Bucket: Decodable {
-        var startTime: Int64
-        var endTime: Int64
-        var results: [Captured<Result>]
-
-        enum CodingKeys: String, CodingKey {
-            case results
-            case startTime = "start_time"
-            case endTime = "end_time"
-        }
-    }
-
-    var data: [Bucket]
-    var hasMore: Bool
-    var nextPage: String?
+/// One time bucket of an OpenAI organization Usage or Costs page (a `CursorPage` element); times are Unix
+/// seconds.
+struct OpenAIBucket<Result: Decodable>: Decodable {
+    var startTime: Int64
+    var endTime: Int64
+    var results: [Captured<Result>]
 
     enum CodingKeys: String, CodingKey {
-        case data
-        case hasMore = "has_more"
-        case nextPage = "next_page"
+        case results
+        case startTime = "start_time"
+        case endTime = "end_time"
     }
 }
 
