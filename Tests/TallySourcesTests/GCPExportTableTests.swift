@@ -1,5 +1,6 @@
 import Foundation
 import TallyHTTP
+import TallyTestSupport
 import TallyWarehouse
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import TallyGoogleAuth
 import TallyHTTP
 import TallyHTTPClient
+import TallyTestSupport
 import TallyWarehouse
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -31,8 +32,8 @@ struct BillingSampleIntegrationTests {
     ])
 
     @Test func sampleLoadsSummarisesAndPromotes() throws {
-        let warehouse = try LocalBigQuery.require().warehouse()
-        let dataset = LocalBigQuery.datasetName("acme")
+        let warehouse = try LocalBigQueryPeer.require().warehouse()
+        let dataset = LocalBigQueryPeer.datasetName("acme")
         _ = try warehouse.createDataset(dataset, labels: [:])
         defer { try? warehouse.deleteDataset(dataset) }
         let export = try TableRef(dataset: dataset, table: "gcp_billing_export_sample")

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -6,7 +7,7 @@ import Testing
 @Suite("BigQuery peer: execute and promote", .serialized)
 struct ExecuteIntegrationTests {
     let warehouse: BigQueryWarehouse
-    let dataset = LocalBigQuery.datasetName()
+    let dataset = LocalBigQueryPeer.datasetName()
     let runs: TableRef
 
     static let runsSchema = TableSchema(fields: [
@@ -15,7 +16,7 @@ struct ExecuteIntegrationTests {
     ])
 
     init() throws {
-        warehouse = try LocalBigQuery.require().warehouse()
+        warehouse = try LocalBigQueryPeer.require().warehouse()
         _ = try warehouse.createDataset(dataset, labels: [:])
         runs = try TableRef(dataset: dataset, table: "pipeline_runs")
         try warehouse.createTable(runs, schema: Self.runsSchema)
