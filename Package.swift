@@ -77,9 +77,6 @@ let package = Package(
             ]
         ),
 
-        // Test support shared by test targets: the local BigQuery peer, started once per test process.
-        .target(name: "TallyTestSupport", path: "Tests/TallyTestSupport"),
-
         .testTarget(name: "TallyHTTPTests", dependencies: ["TallyHTTP"]),
         .testTarget(name: "TallyCryptoTests", dependencies: ["TallyCrypto"]),
         .testTarget(name: "TallyFastCGITests", dependencies: ["TallyFastCGI", "TallyHTTP"]),
@@ -98,14 +95,13 @@ let package = Package(
         .testTarget(name: "DeploymentTests"),
         .testTarget(name: "TallyGoogleAuthTests", dependencies: ["TallyGoogleAuth", "TallyKMS", "TallyHTTPClient"]),
         .testTarget(
-            name: "TallyBigQueryTests",
-            dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient", "TallyTestSupport"]),
+            name: "TallyBigQueryTests", dependencies: ["TallyWarehouse", "TallyGoogleAuth", "TallyHTTPClient"]),
         .testTarget(name: "TallyHTTPClientTests", dependencies: ["TallyHTTPClient"]),
         .testTarget(
             name: "TallySourcesTests",
             dependencies: [
                 "TallySources", "TallyPipelines", "TallyWarehouse", "TallyHTTPClient", "TallyHTTP", "TallyTenants",
-                "TallyKMS", "TallyGoogleAuth", "TallyTestSupport", .product(name: "Logging", package: "swift-log"),
+                "TallyKMS", "TallyGoogleAuth", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

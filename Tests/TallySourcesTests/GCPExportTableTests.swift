@@ -1,6 +1,5 @@
 import Foundation
 import TallyHTTP
-import TallyTestSupport
 import TallyWarehouse
 import Testing
 

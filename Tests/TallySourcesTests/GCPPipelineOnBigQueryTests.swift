@@ -2,7 +2,6 @@ import Foundation
 import TallyGoogleAuth
 import TallyHTTP
 import TallyHTTPClient
-import TallyTestSupport
 import TallyWarehouse
 import Testing
 

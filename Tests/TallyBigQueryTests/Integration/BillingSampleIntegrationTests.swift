@@ -1,5 +1,4 @@
 import Foundation
-import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -32,8 +31,8 @@ struct BillingSampleIntegrationTests {
     ])
 
     @Test func sampleLoadsSummarisesAndPromotes() throws {
-        let warehouse = try LocalBigQueryPeer.require().warehouse()
-        let dataset = LocalBigQueryPeer.datasetName("acme")
+        let warehouse = try LocalBigQuery.require().warehouse()
+        let dataset = LocalBigQuery.datasetName("acme")
         _ = try warehouse.createDataset(dataset, labels: [:])
         defer { try? warehouse.deleteDataset(dataset) }
         let export = try TableRef(dataset: dataset, table: "gcp_billing_export_sample")

@@ -1,5 +1,4 @@
 import Foundation
-import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -7,8 +6,8 @@ import Testing
 @Suite("BigQuery peer: datasets and tables", .serialized)
 struct DatasetIntegrationTests {
     @Test func datasetLifecycleAndLabels() throws {
-        let warehouse = try LocalBigQueryPeer.require().warehouse()
-        let dataset = LocalBigQueryPeer.datasetName()
+        let warehouse = try LocalBigQuery.require().warehouse()
+        let dataset = LocalBigQuery.datasetName()
         defer { try? warehouse.deleteDataset(dataset) }
 
         #expect(try warehouse.datasetLabels(dataset) == nil)
@@ -37,7 +36,7 @@ struct DatasetIntegrationTests {
     }
 
     @Test func invalidNamesAndLabelsAreRefusedBeforeAnyRequest() throws {
-        let warehouse = try LocalBigQueryPeer.require().warehouse()
+        let warehouse = try LocalBigQuery.require().warehouse()
         #expect(throws: WarehouseError.invalidName("bad-name")) { try warehouse.createDataset("bad-name", labels: [:]) }
         #expect(throws: WarehouseError.self) { try warehouse.createDataset("ok_name", labels: ["Bad": "x"]) }
         #expect(throws: WarehouseError.self) { try warehouse.createDataset("ok_name", labels: ["k": "UPPER"]) }
@@ -45,8 +44,8 @@ struct DatasetIntegrationTests {
     }
 
     @Test func concurrentCreatorsHaveExactlyOneWinner() throws {
-        let warehouse = try LocalBigQueryPeer.require().warehouse()
-        let dataset = LocalBigQueryPeer.datasetName()
+        let warehouse = try LocalBigQuery.require().warehouse()
+        let dataset = LocalBigQuery.datasetName()
         defer { try? warehouse.deleteDataset(dataset) }
         let wins = Locked(0)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
@@ -56,8 +55,8 @@ struct DatasetIntegrationTests {
     }
 
     @Test func tablesWithTypedSchemas() throws {
-        let warehouse = try LocalBigQueryPeer.require().warehouse()
-        let dataset = LocalBigQueryPeer.datasetName()
+        let warehouse = try LocalBigQuery.require().warehouse()
+        let dataset = LocalBigQuery.datasetName()
         _ = try warehouse.createDataset(dataset, labels: [:])
         defer { try? warehouse.deleteDataset(dataset) }
         let table = try TableRef(dataset: dataset, table: "events")
@@ -77,7 +76,7 @@ struct DatasetIntegrationTests {
         #expect(try warehouse.tableSchema(table) == nil)
         #expect(try warehouse.listTables(dataset) == ["alpha"])
 
-        let missing = LocalBigQueryPeer.datasetName()
+        let missing = LocalBigQuery.datasetName()
         #expect(throws: WarehouseError.datasetNotFound(missing)) {
             try warehouse.tableSchema(try TableRef(dataset: missing, table: "events"))
         }

@@ -1,5 +1,4 @@
 import Foundation
-import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -7,7 +6,7 @@ import Testing
 @Suite("BigQuery peer: execute and promote", .serialized)
 struct ExecuteIntegrationTests {
     let warehouse: BigQueryWarehouse
-    let dataset = LocalBigQueryPeer.datasetName()
+    let dataset = LocalBigQuery.datasetName()
     let runs: TableRef
 
     static let runsSchema = TableSchema(fields: [
@@ -16,7 +15,7 @@ struct ExecuteIntegrationTests {
     ])
 
     init() throws {
-        warehouse = try LocalBigQueryPeer.require().warehouse()
+        warehouse = try LocalBigQuery.require().warehouse()
         _ = try warehouse.createDataset(dataset, labels: [:])
         runs = try TableRef(dataset: dataset, table: "pipeline_runs")
         try warehouse.createTable(runs, schema: Self.runsSchema)

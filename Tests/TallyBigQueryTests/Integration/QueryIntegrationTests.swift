@@ -1,5 +1,4 @@
 import Foundation
-import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -7,10 +6,10 @@ import Testing
 @Suite("BigQuery peer: inserts and queries", .serialized)
 struct QueryIntegrationTests {
     let warehouse: BigQueryWarehouse
-    let dataset = LocalBigQueryPeer.datasetName()
+    let dataset = LocalBigQuery.datasetName()
 
     init() throws {
-        warehouse = try LocalBigQueryPeer.require().warehouse()
+        warehouse = try LocalBigQuery.require().warehouse()
         _ = try warehouse.createDataset(dataset, labels: [:])
     }
 
@@ -64,9 +63,9 @@ struct QueryIntegrationTests {
 
     @Test func largeBatchesLoadInPartsAtomically() throws {
         defer { try? warehouse.deleteDataset(dataset) }
-        var options = LocalBigQueryPeer.options
+        var options = LocalBigQuery.options
         options.uploadBytes = 2_000
-        let small = try LocalBigQueryPeer.require().warehouse(options: options)
+        let small = try LocalBigQuery.require().warehouse(options: options)
         let table = try table("bulk", Fixtures.small)
         let rows: [Row] = (0..<600).map { ["id": .string("row-\($0)"), "n": .int(Int64($0))] }
         try small.insertRows(rows, into: table, options: JobOptions())
@@ -103,10 +102,10 @@ struct QueryIntegrationTests {
 
     @Test func resultsArePagedAndBounded() throws {
         defer { try? warehouse.deleteDataset(dataset) }
-        var options = LocalBigQueryPeer.options
+        var options = LocalBigQuery.options
         options.pageSize = 7
         options.maxResultRows = 40
-        let paged = try LocalBigQueryPeer.require().warehouse(options: options)
+        let paged = try LocalBigQuery.require().warehouse(options: options)
         let result = try paged.query("SELECT x FROM UNNEST(GENERATE_ARRAY(1, 40)) AS x ORDER BY x", in: dataset)
         #expect(result.rows.map { $0["x"] } == (1...40).map { .int(Int64($0)) })
         #expect(throws: WarehouseError.self) {

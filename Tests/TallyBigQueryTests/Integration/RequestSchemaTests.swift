@@ -1,5 +1,4 @@
 import Foundation
-import TallyTestSupport
 import Testing
 
 @testable import TallyWarehouse
@@ -15,9 +14,9 @@ struct RequestSchemaTests {
                 ))
         }
         let records = Locked<[BigQueryRequestRecord]>([])
-        var options = LocalBigQueryPeer.options
+        var options = LocalBigQuery.options
         options.uploadBytes = 300
-        let peer = try LocalBigQueryPeer.require()
+        let peer = try LocalBigQuery.require()
         let warehouse = peer.warehouse(options: options) { record in records.withLock { $0.append(record) } }
         options.streamBulkInserts = true
         options.dmlInsertRows = 1
@@ -43,7 +42,7 @@ struct RequestSchemaTests {
     /// One of everything the warehouse sends: dataset insert and patch, table insert, DML, load and copy
     /// jobs, streaming inserts, queries, query jobs with destinations, transactions, promotion.
     private func exercise(_ warehouse: BigQueryWarehouse, _ streaming: BigQueryWarehouse) throws {
-        let dataset = LocalBigQueryPeer.datasetName()
+        let dataset = LocalBigQuery.datasetName()
         _ = try warehouse.createDataset(dataset, labels: ["tally_state": "creating"])
         defer { try? warehouse.deleteDataset(dataset) }
         try warehouse.updateDatasetLabels(dataset, ["tally_state": "ready"])

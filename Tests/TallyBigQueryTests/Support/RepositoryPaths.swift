@@ -14,4 +14,5 @@ enum RepositoryPaths {
     static let shared = ProcessInfo.processInfo.environment["TALLY_SHARED"] ?? root + "/../shared"
 
     static let discoveryDocument = shared + "/reference/google/bigquery-v2-discovery.json"
+    static let script = root + "/scripts/local-bigquery.sh"
 }

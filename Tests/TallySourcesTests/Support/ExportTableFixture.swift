@@ -1,6 +1,5 @@
 import Foundation
 import TallyHTTPClient
-import TallyTestSupport
 
 /// A GCP standard usage cost export table in the local BigQuery peer, made through the REST API directly
 /// (datasets.insert, tables.insert, tabledata.insertAll), independently of the code under test. The schema

@@ -6,24 +6,21 @@ import Testing
     import Glibc
 #endif
 
-/// The local BigQuery peer (`scripts/local-bigquery.sh`: PyPI local-bigquery on DuckDB), installed and started
-/// once per test process on a free port with a fresh data directory and stopped when the process exits; every
-/// test target that talks BigQuery shares it. It ignores bearer tokens, so authentication is checked against a
-/// token double instead.
-public final class LocalBigQueryPeer: Sendable {
-    public static let project = "tally-test"
-    public static let location = "US"
-    public let port: Int
-
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+/// The local BigQuery peer (`scripts/local-bigquery.sh`: PyPI local-bigquery on DuckDB), as
+/// Tests/TallyBigQueryTests starts it: installed and started once per test process on a free port with a fresh
+/// data directory, stopped when the process exits. It ignores bearer tokens, so authentication is checked
+/// against the token double instead.
+final class LocalBigQueryPeer: Sendable {
+    static let project = "tally-test"
+    let baseURL: String
 
     private init(port: Int) {
-        self.port = port
+        baseURL = "http://127.0.0.1:\(port)"
     }
 
     private enum Availability: Sendable {
         case ready(LocalBigQueryPeer)
-        /// Cannot run here (no ../shared requirements, no Python 3.13, install failed): tests are skipped.
+        /// Cannot run here (no ../shared requirements, no Python 3.13): tests are skipped, saying so.
         case unavailable(String)
         /// Installed but would not start: a real failure.
         case failed(String)
@@ -31,53 +28,40 @@ public final class LocalBigQueryPeer: Sendable {
 
     private static let shared: Availability = start()
     private static let startedPort = Mutex<Int?>(nil)
-    /// This file is `<root>/Tests/TallyTestSupport/LocalBigQueryPeer.swift`.
-    private static let script: String = {
-        var url = URL(filePath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.appending(path: "scripts/local-bigquery.sh").path(percentEncoded: false)
-    }()
+    private static let script = CostHarness.repository.appendingPathComponent("scripts/local-bigquery.sh").path
 
-    /// The running peer. A test that needs it is cancelled (reported as skipped) with a plain reason when the
-    /// peer cannot be installed on this machine.
-    public static func require() throws -> LocalBigQueryPeer {
+    /// The running peer; the calling test is cancelled (reported as skipped) when it cannot be installed here.
+    static func require() throws -> LocalBigQueryPeer {
         switch shared {
         case .ready(let peer): return peer
         case .unavailable(let reason): try Test.cancel(Comment(rawValue: reason))
         case .failed(let reason):
             Issue.record(Comment(rawValue: reason))
-            throw PeerFailure(reason: reason)
+            throw FixtureServer.StartError(description: reason)
         }
     }
 
     private static func start() -> Availability {
-        let clock = ContinuousClock()
-        let installStart = clock.now
         let install = run(["install"])
         guard install.status == 0 else {
             let reason = install.output.split(separator: "\n").last.map(String.init) ?? "exit \(install.status)"
-            return .unavailable("local BigQuery peer unavailable, BigQuery tests skipped: \(reason)")
+            return .unavailable("local BigQuery peer unavailable, export table tests skipped: \(reason)")
         }
-        let installed = clock.now - installStart
         guard let port = freePort() else { return .failed("no free port for the local BigQuery peer") }
-        let dataDirectory = NSTemporaryDirectory() + "tally-lbq-\(getpid())-\(port)"
-        let startStart = clock.now
-        let started = run(["start", String(port), dataDirectory])
+        let started = run(["start", String(port), NSTemporaryDirectory() + "tally-sources-lbq-\(getpid())-\(port)"])
         guard started.status == 0 else { return .failed("local BigQuery peer did not start: \(started.output)") }
         startedPort.withLock { $0 = port }
         atexit {
             guard let port = LocalBigQueryPeer.startedPort.withLock({ $0 }) else { return }
             _ = LocalBigQueryPeer.run(["stop", String(port)])
         }
-        print("local BigQuery peer: install step \(installed), start \(clock.now - startStart), port \(port)")
         return .ready(LocalBigQueryPeer(port: port))
     }
 
-    /// Runs the script; returns its exit status and its output (stdout and stderr, through a file: the server it
-    /// starts outlives it, so no pipe may be left open). posix_spawn and waitpid rather than Foundation's
-    /// Process, whose `waitUntilExit` was seen never to reap the script inside the test runner.
+    /// Runs the script with output to a file (the server it starts outlives it, so no pipe may be left open),
+    /// through posix_spawn and waitpid as Tests/TallyBigQueryTests does.
     private static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let outputPath = NSTemporaryDirectory() + "tally-lbq-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        let outputPath = NSTemporaryDirectory() + "tally-sources-lbq-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -88,16 +72,15 @@ public final class LocalBigQueryPeer: Sendable {
         var argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ)
-        guard spawned == 0 else { return (-1, "cannot run \(script): error \(spawned)") }
+        guard posix_spawn(&pid, "/bin/bash", &actions, nil, &argv, environ) == 0 else { return (-1, "cannot run") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return (status & 0x7F == 0 ? (status >> 8) & 0xFF : -1, output.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (closed again for a server to bind).
-    public static func freePort() -> Int? {
+    /// A port the kernel just handed out on 127.0.0.1 (closed again for the peer to bind).
+    static func freePort() -> Int? {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketFD >= 0 else { return nil }
         defer { close(socketFD) }
@@ -112,10 +95,4 @@ public final class LocalBigQueryPeer: Sendable {
         }
         return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
-}
-
-/// The peer was installed but did not start.
-public struct PeerFailure: Error, CustomStringConvertible {
-    public var reason: String
-    public var description: String { reason }
 }
