@@ -47,7 +47,13 @@ import Testing
     /// In the window 2025-11-14…16: per day 1.25, 3.1 (a row twice, identical), 0.17. Outside it: a late row
     /// for the 10th (exported on the 16th) and a row starting exactly at midnight after the window.
     static var rows: [[String: Any]] {
-        [
+        let twice = row(
+            "2025-11-15T03:00:00.000Z", service: bigQuery, cost: 2.0,
+            credits: [
+                ["name": "Promotion", "amount": -0.5, "id": "promo-1", "type": "PROMOTION"],
+                ["name": "Free tier", "amount": -0.1, "id": "free-1", "type": "FREE_TIER"],
+            ], project: ["id": "acme-data", "number": "210987654321", "name": "Acme Data"])
+        return [
             row(
                 "2025-11-14T10:00:00.000Z", service: compute, cost: 1.5,
                 credits: [
@@ -56,18 +62,7 @@ import Testing
                         "id": "sud-1", "type": "SUSTAINED_USAGE_DISCOUNT",
                     ]
                 ], project: production, labels: [["key": "app", "value": "api"]]),
-            row(
-                "2025-11-15T03:00:00.000Z", service: bigQuery, cost: 2.0,
-                credits: [
-                    ["name": "Promotion", "amount": -0.5, "id": "promo-1", "type": "PROMOTION"],
-                    ["name": "Free tier", "amount": -0.1, "id": "free-1", "type": "FREE_TIER"],
-                ], project: ["id": "acme-data", "number": "210987654321", "name": "Acme Data"]),
-            row(
-                "2025-11-15T03:00:00.000Z", service: bigQuery, cost: 2.0,
-                credits: [
-                    ["name": "Promotion", "amount": -0.5, "id": "promo-1", "type": "PROMOTION"],
-                    ["name": "Free tier", "amount": -0.1, "id": "free-1", "type": "FREE_TIER"],
-                ], project: ["id": "acme-data", "number": "210987654321", "name": "Acme Data"]),
+            twice, twice,
             row("2025-11-15T00:00:00.000Z", hours: 24, service: ("2062-016F-44A2", "Support"), cost: 0.3),
             row("2025-11-16T00:00:00.000Z", service: compute, cost: 0.12, project: production, costType: "tax"),
             row("2025-11-16T23:59:59.500Z", service: ("152E-C115-5142", "Cloud Run"), cost: 0.05, project: production),

@@ -111,10 +111,6 @@ struct FocusRow {
     subscript(column: FocusColumn) -> WarehouseValue {
         batch[batch.count - 1, column.rawValue]
     }
-
-    var values: [WarehouseValue] {
-        FocusColumn.allCases.map { self[$0] }
-    }
 }
 
 extension RowBatch {
