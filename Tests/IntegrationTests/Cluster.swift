@@ -172,7 +172,9 @@ final class Cluster: @unchecked Sendable {
     /// Polls a run until it ends.
     func waitForRun(_ id: String, apiKey: String) throws -> [String: Any] {
         var last: [String: Any] = [:]
-        try waitUntil("run \(id) ends") {
+        // A run on the BigQuery peer is a series of jobs, each polled; on a loaded 2-core CI machine, with other
+        // suites running beside this one, 20 s was seen to be too short for it (the run itself succeeds).
+        try waitUntil("run \(id) ends", timeout: mode == .bigquery ? 120 : 20) {
             last = (try? self.get("/api/v1/pipelines/runs/\(id)", apiKey: apiKey))?.json ?? [:]
             return ["SUCCESS", "FAILED", "CANCELLED"].contains(last["status"] as? String ?? "")
         }
